@@ -1,0 +1,62 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { Logger } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import * as schema from "./schema.js";
+
+export type Schema = typeof schema;
+/** The typed database, the same for PostgreSQL (pg Pool) and embedded PGlite. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DbHandle {
+  readonly db: Database;
+  readonly kind: "postgres" | "pglite";
+  /** Cheap round trip for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; absent → PGlite. */
+  readonly url?: string | undefined;
+  /** PGlite data directory; absent (with no url) → in-memory PGlite, for tests. */
+  readonly dataDir?: string | undefined;
+  /** Called with every SQL statement drizzle sends (statement counting in tests and benchmarks). */
+  readonly onQuery?: ((sql: string) => void) | undefined;
+  readonly poolSize?: number | undefined;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHandle> {
+  const logger: Logger | undefined = options.onQuery
+    ? { logQuery: (query) => options.onQuery!(query) }
+    : undefined;
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle client's error (server restart) must not crash the process; the next query reports it.
+    pool.on("error", () => {});
+    const db = drizzlePg(pool, { schema, logger }) as unknown as Database;
+    return {
+      db,
+      kind: "postgres",
+      ping: async () => {
+        await pool.query("select 1");
+      },
+      close: () => pool.end(),
+    };
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
+  return {
+    db,
+    kind: "pglite",
+    ping: async () => {
+      await client.query("select 1");
+    },
+    close: () => client.close(),
+  };
+}

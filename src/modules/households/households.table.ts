@@ -1,0 +1,75 @@
+import { boolean, date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { areaCode, areaCodeCheck, id, timestamps } from "../../db/columns.js";
+import {
+  DisabilityLevel,
+  EmploymentStatus,
+  HousingSituation,
+  RelationToHead,
+  ResidenceStatus,
+  Sex,
+  StudentStatus,
+  WorkAbility,
+} from "./households.enums.js";
+
+export const housingSituationEnum = pgEnum("housing_situation", HousingSituation.values);
+export const residenceStatusEnum = pgEnum("residence_status", ResidenceStatus.values);
+export const relationToHeadEnum = pgEnum("relation_to_head", RelationToHead.values);
+export const sexEnum = pgEnum("sex", Sex.values);
+export const disabilityLevelEnum = pgEnum("disability_level", DisabilityLevel.values);
+export const workAbilityEnum = pgEnum("work_ability", WorkAbility.values);
+export const studentStatusEnum = pgEnum("student_status", StudentStatus.values);
+export const employmentStatusEnum = pgEnum("employment_status", EmploymentStatus.values);
+
+export const households = pgTable(
+  "households",
+  {
+    id: id(),
+    /** Public household number, e.g. `QXH-000123`; the stable sort key for paging. */
+    householdNo: varchar("household_no", { length: 32 }).notNull(),
+    /** Community (村/社区) code where the household lives. */
+    areaCode: areaCode().notNull(),
+    address: text("address").notNull(),
+    housingSituation: housingSituationEnum("housing_situation").notNull(),
+    residenceStatus: residenceStatusEnum("residence_status").notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("households_household_no_uq").on(t.householdNo),
+    index("households_area_code_idx").on(t.areaCode),
+    areaCodeCheck("households_area_code_ck", t.areaCode),
+  ],
+);
+
+export const persons = pgTable(
+  "persons",
+  {
+    id: id(),
+    householdId: uuid("household_id")
+      .notNull()
+      .references(() => households.id, { onDelete: "cascade" }),
+    relationToHead: relationToHeadEnum("relation_to_head").notNull(),
+    name: text("name").notNull(),
+    /** 18-character resident ID number (GB 11643), validated on every write path. */
+    idNumber: varchar("id_number", { length: 18 }).notNull(),
+    phone: varchar("phone", { length: 20 }),
+    birthDate: date("birth_date", { mode: "string" }).notNull(),
+    sex: sexEnum("sex").notNull(),
+    disabilityLevel: disabilityLevelEnum("disability_level").notNull().default("NONE"),
+    seriousIllness: boolean("serious_illness").notNull().default(false),
+    workAbility: workAbilityEnum("work_ability").notNull(),
+    studentStatus: studentStatusEnum("student_status").notNull().default("NOT_STUDENT"),
+    employmentStatus: employmentStatusEnum("employment_status").notNull(),
+    /** Monthly income in fen (分). */
+    monthlyIncomeFen: integer("monthly_income_fen").notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    index("persons_household_id_idx").on(t.householdId),
+    uniqueIndex("persons_id_number_uq").on(t.idNumber),
+  ],
+);
+
+export type HouseholdRow = typeof households.$inferSelect;
+export type NewHouseholdRow = typeof households.$inferInsert;
+export type PersonRow = typeof persons.$inferSelect;
+export type NewPersonRow = typeof persons.$inferInsert;

@@ -1,0 +1,50 @@
+import { date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { areaCode, areaCodeCheck, id, timestamps } from "../../db/columns.js";
+import { cases } from "../cases/cases.table.js";
+import { households } from "../households/households.table.js";
+import { organizations } from "../organizations/organizations.table.js";
+import { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
+
+export const needCategoryEnum = pgEnum("need_category", NeedCategory.values);
+export const needUrgencyEnum = pgEnum("need_urgency", NeedUrgency.values);
+export const needStatusEnum = pgEnum("need_status", NeedStatus.values);
+
+export const needs = pgTable(
+  "needs",
+  {
+    id: id(),
+    needNo: varchar("need_no", { length: 32 }).notNull(),
+    householdId: uuid("household_id")
+      .notNull()
+      .references(() => households.id, { onDelete: "restrict" }),
+    caseId: uuid("case_id").references(() => cases.id, { onDelete: "set null" }),
+    /** The organization that recorded the need (community, subdistrict or bureau). */
+    recordedByOrgId: uuid("recorded_by_org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "restrict" }),
+    category: needCategoryEnum("category").notNull(),
+    urgency: needUrgencyEnum("urgency").notNull(),
+    /** Short, non-identifying summary; free text never holds names or numbers. */
+    title: text("title").notNull(),
+    description: text("description"),
+    /** Estimated amount in fen, when the need is monetary. */
+    amountFen: integer("amount_fen"),
+    areaCode: areaCode().notNull(),
+    beneficiaryTags: text("beneficiary_tags").array().notNull().default([]),
+    status: needStatusEnum("status").notNull().default("OPEN"),
+    neededBy: date("needed_by", { mode: "string" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("needs_need_no_uq").on(t.needNo),
+    index("needs_household_id_idx").on(t.householdId),
+    index("needs_case_id_idx").on(t.caseId),
+    index("needs_recorded_by_org_id_idx").on(t.recordedByOrgId),
+    index("needs_area_code_idx").on(t.areaCode),
+    index("needs_status_category_idx").on(t.status, t.category),
+    areaCodeCheck("needs_area_code_ck", t.areaCode),
+  ],
+);
+
+export type NeedRow = typeof needs.$inferSelect;
+export type NewNeedRow = typeof needs.$inferInsert;
