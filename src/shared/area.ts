@@ -25,3 +25,11 @@ export function areaPrefix(code: string): string {
 export function areaContains(scopeCode: string, code: string): boolean {
   return code.startsWith(areaPrefix(scopeCode));
 }
+
+/** The code and every enclosing area's code: `130104001001` → [130000000000, 130100000000, 130104000000, 130104001000, 130104001001]. */
+export function areaAncestors(code: string): string[] {
+  if (!isAreaCode(code)) throw new TypeError(`not a 12-digit area code: ${code}`);
+  const out = new Set<string>();
+  for (const end of LEVEL_ENDS) out.add(code.slice(0, end).padEnd(12, "0"));
+  return [...out];
+}

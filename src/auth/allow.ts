@@ -1,0 +1,51 @@
+import { createMethodMiddlewareDecorator } from "type-graphql";
+import type { HubContext } from "../context.js";
+import type { OrgKind, Role } from "../modules/organizations/organizations.enums.js";
+import { ForbiddenError } from "../shared/errors.js";
+import { AuthError } from "./errors.js";
+
+// Every query and mutation declares who may call it. The declaration is also the check: the
+// decorator installs the middleware, so authorization cannot be "remembered" separately, and
+// buildHubSchema refuses to start when any operation lacks one.
+
+export type OperationRule =
+  | { readonly public: true }
+  | { readonly public?: false; readonly kinds: "ANY" | readonly OrgKind[]; readonly roles?: readonly Role[] };
+
+export const PUBLIC: OperationRule = Object.freeze({ public: true });
+export const AUTHENTICATED: OperationRule = Object.freeze({ kinds: "ANY" });
+
+const rules = new Map<string, OperationRule>();
+
+/** `ResolverClass.method` → its rule; read by the schema check and the permission snapshot. */
+export function operationRules(): ReadonlyMap<string, OperationRule> {
+  return rules;
+}
+
+export function operationKey(resolverClass: { name: string }, method: string): string {
+  return `${resolverClass.name}.${method}`;
+}
+
+export function Allow(rule: OperationRule): MethodDecorator {
+  const middleware = createMethodMiddlewareDecorator<HubContext>(async ({ context }, next) => {
+    assertAllowed(rule, context);
+    return next();
+  });
+  return (target, propertyKey, descriptor) => {
+    rules.set(operationKey((target as { constructor: { name: string } }).constructor, String(propertyKey)), rule);
+    middleware(target, propertyKey, descriptor);
+  };
+}
+
+export function assertAllowed(rule: OperationRule, context: Pick<HubContext, "principal" | "authError">): void {
+  if (rule.public) return;
+  if (context.authError) throw context.authError;
+  const principal = context.principal;
+  if (!principal) throw new AuthError("MISSING_TOKEN", "authentication required: send an Authorization: Bearer token");
+  if (rule.kinds !== "ANY" && !rule.kinds.includes(principal.org.kind)) {
+    throw new ForbiddenError(`organizations of kind ${principal.org.kind} may not call this operation`);
+  }
+  if (rule.roles && !rule.roles.includes(principal.role)) {
+    throw new ForbiddenError(`role ${principal.role} may not call this operation`);
+  }
+}

@@ -1,0 +1,113 @@
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
+import { ROLES_BY_ORG_KIND, Role } from "../modules/organizations/organizations.enums.js";
+import type { OrganizationRow } from "../modules/organizations/organizations.table.js";
+import { AuthError } from "./errors.js";
+import { ALLOWED_ALGORITHMS, type IssuerRegistry } from "./issuers.js";
+import type { Principal } from "./principal.js";
+
+export interface AuthenticateOptions {
+  readonly registry: IssuerRegistry;
+  readonly audience: string;
+  readonly clockToleranceSeconds: number;
+  readonly findOrganization: (code: string) => Promise<OrganizationRow | null>;
+  /** Injectable clock for tests. */
+  readonly now?: () => Date;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Verifies an Authorization header into a Principal: pinned algorithms, trusted issuer, audience,
+ * expiry, then issuer binding (the issuer must be the one registered for the `org` claim) and the
+ * role's existence in that kind of organization. No header → null (anonymous).
+ */
+export async function authenticate(authorization: string | undefined, options: AuthenticateOptions): Promise<Principal | null> {
+  if (authorization === undefined || authorization === "") return null;
+  const match = BEARER.exec(authorization.trim());
+  if (!match) throw new AuthError("MALFORMED_TOKEN", "the Authorization header must be 'Bearer <JWT>'");
+  const token = match[1]!;
+
+  let alg: string | undefined;
+  let unverified: JWTPayload;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+    unverified = decodeJwt(token);
+  } catch {
+    throw new AuthError("MALFORMED_TOKEN", "the bearer token is not a well-formed JWT");
+  }
+  if (!alg || !(ALLOWED_ALGORITHMS as readonly string[]).includes(alg)) {
+    throw new AuthError("ALG_NOT_ALLOWED", `token algorithm ${alg ?? "(none)"} is not accepted`);
+  }
+  if (typeof unverified.iss !== "string") throw new AuthError("MISSING_CLAIM", "the token has no iss claim");
+  const issuer = options.registry.get(unverified.iss);
+  if (!issuer) throw new AuthError("UNKNOWN_ISSUER", "the token's issuer is not trusted by this hub");
+  if (!issuer.algorithms.includes(alg as never)) {
+    throw new AuthError("ALG_NOT_ALLOWED", `issuer does not sign with ${alg}`);
+  }
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, issuer.keys, {
+      issuer: issuer.issuer,
+      audience: options.audience,
+      algorithms: [...issuer.algorithms],
+      clockTolerance: options.clockToleranceSeconds,
+      requiredClaims: ["exp", "sub"],
+      currentDate: options.now?.(),
+    }));
+  } catch (err) {
+    throw toAuthError(err);
+  }
+
+  const orgCode = payload.org;
+  const role = payload.role;
+  if (typeof orgCode !== "string" || orgCode === "") throw new AuthError("MISSING_CLAIM", "the token has no org claim");
+  if (typeof role !== "string" || role === "") throw new AuthError("MISSING_CLAIM", "the token has no role claim");
+  const org = await options.findOrganization(orgCode);
+  if (!org) throw new AuthError("UNKNOWN_ORG", "the token's organization is not registered with the hub");
+  if (org.issuer !== issuer.issuer || (issuer.orgs && !issuer.orgs.has(org.code))) {
+    throw new AuthError("ISSUER_NOT_BOUND", "the token's issuer may not speak for its organization");
+  }
+  if (!Role.is(role) || !ROLES_BY_ORG_KIND[org.kind].includes(role)) {
+    throw new AuthError("ROLE_NOT_ALLOWED", `role ${role.slice(0, 40)} does not exist in organizations of kind ${org.kind}`);
+  }
+  let householdId: string | null = null;
+  if (org.kind === "RESIDENT") {
+    if (typeof payload.household !== "string" || !UUID.test(payload.household)) {
+      throw new AuthError("MISSING_CLAIM", "a resident token must name its household (household claim)");
+    }
+    householdId = payload.household.toLowerCase();
+  }
+  return {
+    subject: payload.sub!,
+    issuer: issuer.issuer,
+    role,
+    householdId,
+    org: {
+      id: org.id,
+      code: org.code,
+      kind: org.kind,
+      nameZh: org.nameZh,
+      nameEn: org.nameEn,
+      jurisdictionAreaCode: org.jurisdictionAreaCode,
+    },
+  };
+}
+
+function toAuthError(err: unknown): Error {
+  if (err instanceof errors.JWTExpired) return new AuthError("TOKEN_EXPIRED", "the token has expired");
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === "aud") return new AuthError("WRONG_AUDIENCE", "the token is not meant for this hub (aud)");
+    if (err.claim === "nbf" || err.claim === "iat") return new AuthError("TOKEN_NOT_YET_VALID", "the token is not valid yet");
+    if (err.reason === "missing") return new AuthError("MISSING_CLAIM", `the token has no ${err.claim} claim`);
+    return new AuthError("MALFORMED_TOKEN", `the token's ${err.claim} claim is invalid`);
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed) return new AuthError("ALG_NOT_ALLOWED", "token algorithm not accepted");
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) {
+    return new AuthError("BAD_SIGNATURE", "the token's signature does not verify");
+  }
+  if (err instanceof errors.JOSEError) return new AuthError("MALFORMED_TOKEN", "the bearer token is not a valid JWT");
+  // Not the token's fault (e.g. the issuer's JWKS endpoint is down): an internal error, logged.
+  return err as Error;
+}

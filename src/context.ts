@@ -1,0 +1,49 @@
+import type { AuthError } from "./auth/errors.js";
+import type { Principal } from "./auth/principal.js";
+import type { Database } from "./db/client.js";
+import { createHouseholdLoaders } from "./modules/households/index.js";
+import { createOrganizationLoaders } from "./modules/organizations/index.js";
+import { Projector } from "./privacy/project.js";
+import { AuthError as AuthErrorClass } from "./auth/errors.js";
+
+// One context per request: the verified caller, fresh loaders (never shared across requests or
+// callers) and the projector that caches this caller's policy decisions.
+
+export function createLoaders(db: Database) {
+  return { ...createHouseholdLoaders(db), ...createOrganizationLoaders(db) };
+}
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export interface HubContext {
+  readonly requestId: string;
+  readonly principal: Principal | null;
+  /** A token was sent but failed verification; operations report it. */
+  readonly authError: AuthError | null;
+  readonly db: Database;
+  readonly loaders: Loaders;
+  readonly projector: Projector | null;
+}
+
+export function createContext(args: {
+  requestId: string;
+  db: Database;
+  principal: Principal | null;
+  authError?: AuthError | null;
+}): HubContext {
+  return {
+    requestId: args.requestId,
+    principal: args.principal,
+    authError: args.authError ?? null,
+    db: args.db,
+    loaders: createLoaders(args.db),
+    projector: args.principal ? new Projector(args.principal) : null,
+  };
+}
+
+/** The caller and its projector; the operation's Allow rule has already required them. */
+export function viewerOf(ctx: HubContext): { principal: Principal; projector: Projector } {
+  if (!ctx.principal || !ctx.projector) {
+    throw ctx.authError ?? new AuthErrorClass("MISSING_TOKEN", "authentication required: send an Authorization: Bearer token");
+  }
+  return { principal: ctx.principal, projector: ctx.projector };
+}

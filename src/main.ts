@@ -1,0 +1,79 @@
+import "reflect-metadata";
+import { devIssuerRegistry, loadOrCreateDevIssuers } from "./auth/dev-issuer.js";
+import { loadIssuerRegistryFile, mergeRegistries, type IssuerRegistry } from "./auth/issuers.js";
+import { loadConfig } from "./config.js";
+import { openDatabase } from "./db/client.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { isDatabaseEmpty, seedDemoDistrict } from "./demo/seed.js";
+import { createLogger } from "./logger.js";
+import { buildHubSchema } from "./schema.js";
+import { createHub } from "./server.js";
+
+// Bootstrap only: config → db → migrate → (demo seed) → issuers → schema → server.
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  await migrateDatabase(db);
+
+  const seed = config.seedDemo === "always" || (config.seedDemo === "auto" && db.kind === "pglite");
+  if (seed && (await isDatabaseEmpty(db.db))) {
+    const counts = await seedDemoDistrict(db.db);
+    logger.info({ counts }, "demo district seeded (fictional households)");
+  }
+
+  const registries: IssuerRegistry[] = [];
+  if (config.trustedIssuersFile) registries.push(loadIssuerRegistryFile(config.trustedIssuersFile));
+  if (config.devIssuer) registries.push(devIssuerRegistry(await loadOrCreateDevIssuers(config.dataDir)));
+
+  const hub = await createHub({
+    schema: await buildHubSchema(),
+    db,
+    registry: mergeRegistries(...registries),
+    audience: config.jwt.audience,
+    clockToleranceSeconds: config.jwt.clockToleranceSeconds,
+    introspection: config.introspection,
+    logger,
+  });
+  const { url } = await hub.listen(config.port, config.host);
+  logger.info(
+    {
+      url,
+      database: db.kind,
+      devIssuer: config.devIssuer,
+      startupMs: Math.round(process.uptime() * 1000),
+    },
+    "assistance hub ready",
+  );
+  if (config.devIssuer) {
+    logger.info(
+      { hint: "npm run token -- --list ; TOKEN=$(npm run -s token -- --org QX-MZJ --role CASEWORKER)" },
+      "mint a development token",
+    );
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    hub
+      .stop()
+      .then(() => db.close())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err: { type: (err as Error)?.name } }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  // Start-up failures are configuration or infrastructure problems: say what, not a stack of SQL.
+  const e = err as Error;
+  process.stderr.write(`assistance hub failed to start: ${e.name}: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import { and, eq, like, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { keysetPage } from "../../db/paging.js";
+import { scopeCondition } from "../../db/scope-sql.js";
+import type { RecordScope } from "../../privacy/scope.js";
+import type { PageRequest } from "../../shared/graphql/connection.js";
+import type { AssistanceType, CaseStatus } from "./cases.enums.js";
+import { cases, type CaseRow } from "./cases.table.js";
+
+export interface CaseFilter {
+  readonly areaPrefix?: string | undefined;
+  readonly type?: AssistanceType | undefined;
+  readonly status?: CaseStatus | undefined;
+  readonly householdId?: string | undefined;
+}
+
+/** Cases as one caller may reach them. */
+export class CaseRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly scope: RecordScope,
+  ) {}
+
+  private where(filter: CaseFilter, extra?: SQL): SQL | undefined {
+    return and(
+      scopeCondition(this.scope, { areaCode: cases.areaCode, householdId: cases.householdId }),
+      filter.areaPrefix ? like(cases.areaCode, `${filter.areaPrefix}%`) : undefined,
+      filter.type ? eq(cases.type, filter.type) : undefined,
+      filter.status ? eq(cases.status, filter.status) : undefined,
+      filter.householdId ? eq(cases.householdId, filter.householdId) : undefined,
+      extra,
+    );
+  }
+
+  page(filter: CaseFilter, page: PageRequest): Promise<{ rows: CaseRow[]; totalCount: number }> {
+    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: this.where(filter), page });
+  }
+
+  async findById(id: string): Promise<CaseRow | null> {
+    const [row] = await this.db.select().from(cases).where(this.where({}, eq(cases.id, id))).limit(1);
+    return row ?? null;
+  }
+}

@@ -1,0 +1,38 @@
+import { and, eq, like, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { keysetPage } from "../../db/paging.js";
+import { scopeCondition } from "../../db/scope-sql.js";
+import type { RecordScope } from "../../privacy/scope.js";
+import type { PageRequest } from "../../shared/graphql/connection.js";
+import { households, type HouseholdRow } from "./households.table.js";
+
+export interface HouseholdFilter {
+  /** Division-code prefix, already validated. */
+  readonly areaPrefix?: string | undefined;
+}
+
+/** Households as one caller may reach them: every query carries the caller's scope. */
+export class HouseholdRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly scope: RecordScope,
+  ) {}
+
+  private where(filter: HouseholdFilter, extra?: SQL): SQL | undefined {
+    return and(
+      scopeCondition(this.scope, { areaCode: households.areaCode, householdId: households.id }),
+      filter.areaPrefix ? like(households.areaCode, `${filter.areaPrefix}%`) : undefined,
+      extra,
+    );
+  }
+
+  /** One page ordered by household number, plus the total in scope. */
+  page(filter: HouseholdFilter, page: PageRequest): Promise<{ rows: HouseholdRow[]; totalCount: number }> {
+    return keysetPage({ db: this.db, table: households, key: households.householdNo, where: this.where(filter), page });
+  }
+
+  async findById(id: string): Promise<HouseholdRow | null> {
+    const [row] = await this.db.select().from(households).where(this.where({}, eq(households.id, id))).limit(1);
+    return row ?? null;
+  }
+}

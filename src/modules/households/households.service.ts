@@ -1,0 +1,72 @@
+import type { HubContext } from "../../context.js";
+import { viewerOf } from "../../context.js";
+import type { View } from "../../privacy/project.js";
+import { householdScope } from "../../privacy/scope.js";
+import { NotFoundError } from "../../shared/errors.js";
+import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
+import { areaPrefixOrThrow, uuidOrThrow } from "../../shared/validate.js";
+import {
+  HOUSEHOLD_CATALOGUE,
+  PERSON_CATALOGUE,
+  householdSource,
+  personSource,
+  type HouseholdSource,
+  type PersonSource,
+} from "./households.policy.js";
+import { NATURAL_KEY } from "../../db/paging.js";
+import { HouseholdRepository } from "./households.repository.js";
+import type { HouseholdRow } from "./households.table.js";
+
+export type HouseholdView = View<HouseholdSource>;
+export type PersonView = View<PersonSource>;
+
+function repositoryFor(ctx: HubContext) {
+  const { principal } = viewerOf(ctx);
+  const scope = householdScope(principal);
+  return { repo: new HouseholdRepository(ctx.db, scope), scope };
+}
+
+export async function listHouseholds(
+  ctx: HubContext,
+  args: { filter?: { areaCode?: string | null } | null; page: PageArgs },
+): Promise<Page<HouseholdView>> {
+  const { projector } = viewerOf(ctx);
+  const page = pageRequest(args.page, NATURAL_KEY);
+  const areaPrefix = args.filter?.areaCode != null ? areaPrefixOrThrow(args.filter.areaCode, "filter.areaCode") : undefined;
+  const { repo, scope } = repositoryFor(ctx);
+  const { rows, totalCount } = await repo.page({ areaPrefix }, page);
+  return toPage({
+    rows,
+    limit: page.limit,
+    totalCount,
+    keyOf: (r) => r.householdNo,
+    view: (r) => projector.project(HOUSEHOLD_CATALOGUE, householdSource(r), scope.grant),
+  });
+}
+
+export async function getHousehold(ctx: HubContext, id: string): Promise<HouseholdView> {
+  const householdId = uuidOrThrow(id);
+  const { projector } = viewerOf(ctx);
+  const { repo, scope } = repositoryFor(ctx);
+  const row = await repo.findById(householdId);
+  if (!row || scope.kind === "NONE") throw new NotFoundError("household");
+  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row), scope.grant);
+}
+
+/** Members of a household the caller already reached; projected under the household's grant. */
+export async function membersOf(ctx: HubContext, household: HouseholdView): Promise<PersonView[]> {
+  const { projector } = viewerOf(ctx);
+  const rows = await ctx.loaders.membersByHouseholdId.load(household.id as string);
+  return rows.map((r) => projector.project(PERSON_CATALOGUE, personSource(r), household.grant));
+}
+
+/** The household of a record the caller reached (a case, a need), under that record's grant. */
+export async function householdOf(
+  ctx: HubContext,
+  parent: { householdId: string | null; grant: HouseholdView["grant"] },
+): Promise<HouseholdView | null> {
+  if (!parent.householdId) return null;
+  const { projector } = viewerOf(ctx);
+  const row: HouseholdRow | null = await ctx.loaders.householdById.load(parent.householdId);
+  return row ? projector.project(HOUSEHOLD_CATALOGUE, householdSource(row), parent.grant) : null;
+}

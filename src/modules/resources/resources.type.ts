@@ -1,0 +1,81 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { connectionOf } from "../../shared/graphql/connection.js";
+import { registerDomainEnum } from "../../shared/graphql/enums.js";
+import { MoneyScalar } from "../../shared/graphql/scalars.js";
+import { NeedCategory } from "../needs/index.js";
+import { ResourceKind, ResourceStatus } from "./resources.enums.js";
+import type { ResourceRow } from "./resources.table.js";
+
+registerDomainEnum(ResourceKind, "资源类别 — kind of resource");
+registerDomainEnum(ResourceStatus, "资源状态 — resource status");
+
+/** Resources hold no household data: a named mapper, no projection. */
+@ObjectType("Resource", { description: "救助资源 — a charity project, government programme, post or purchased service" })
+export class ResourceType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  resourceNo!: string;
+
+  @Field(() => ID)
+  ownerOrgId!: string;
+
+  @Field(() => ResourceKind.object)
+  kind!: ResourceKind;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => [NeedCategory.object])
+  categories!: NeedCategory[];
+
+  @Field(() => [String], { description: "Division codes of the areas served" })
+  serviceAreaCodes!: string[];
+
+  @Field(() => [String])
+  eligibilityTags!: string[];
+
+  @Field(() => Int, { nullable: true, description: "名额 — beneficiary slots" })
+  capacitySlots!: number | null;
+
+  @Field(() => MoneyScalar, { nullable: true, description: "预算 — budget" })
+  budget!: number | null;
+
+  @Field(() => MoneyScalar, { nullable: true, description: "单户上限 — cap per beneficiary" })
+  perBeneficiaryCap!: number | null;
+
+  @Field(() => String, { description: "ISO start date" })
+  startsOn!: string;
+
+  @Field(() => String, { nullable: true, description: "ISO end date" })
+  endsOn!: string | null;
+
+  @Field(() => ResourceStatus.object)
+  status!: ResourceStatus;
+}
+
+export function resourceView(row: ResourceRow): ResourceType {
+  return {
+    id: row.id,
+    resourceNo: row.resourceNo,
+    ownerOrgId: row.ownerOrgId,
+    kind: row.kind,
+    name: row.name,
+    description: row.description,
+    categories: row.categories,
+    serviceAreaCodes: row.serviceAreaCodes,
+    eligibilityTags: row.eligibilityTags,
+    capacitySlots: row.capacitySlots,
+    budget: row.budgetFen,
+    perBeneficiaryCap: row.perBeneficiaryCapFen,
+    startsOn: row.startsOn,
+    endsOn: row.endsOn,
+    status: row.status,
+  };
+}
+
+export const ResourceConnection = connectionOf("Resource", ResourceType);

@@ -1,0 +1,119 @@
+import type { Principal } from "../auth/principal.js";
+import type { OrgKind } from "../modules/organizations/organizations.enums.js";
+import { accessBelow, minAccess, type Access, type DataCategory, type RedactionReason } from "./categories.js";
+import { policyAccess } from "./policy.js";
+
+// view = project(principal, entity, relationship, consents): every object that carries household
+// data is built here. Redaction is data (a null or masked value plus a `redactions` entry), never
+// a GraphQL error, and field resolvers only read the finished view.
+
+export interface FieldRule<V> {
+  readonly category: DataCategory;
+  /** How to show the value when access is MASKED; without one, MASKED means WITHHELD. */
+  readonly mask?: (value: NonNullable<V>) => NonNullable<V>;
+  /** Minimum necessity: only these org kinds may ever see the value in full. */
+  readonly fullOnlyFor?: ReadonlySet<OrgKind>;
+}
+
+/** Every field of a projected entity with its data category; a field not listed cannot be shown. */
+export interface EntityCatalogue<S extends object> {
+  readonly entity: string;
+  readonly fields: { readonly [K in keyof S]-?: FieldRule<S[K]> };
+}
+
+export function defineCatalogue<S extends object>(
+  entity: string,
+  fields: { readonly [K in keyof S]-?: FieldRule<S[K]> },
+): EntityCatalogue<S> {
+  return Object.freeze({ entity, fields: Object.freeze(fields) });
+}
+
+/** Why the caller can see the record at all, and the most it may disclose through that path. */
+export interface Grant {
+  readonly relationship: "JURISDICTION" | "SELF" | "PUBLISHED_NEED" | "REFERRAL" | "ASSIGNMENT" | "CLAIM";
+  /** Per-category ceilings of this relationship; absent categories are not limited by it. */
+  readonly caps?: Partial<{ readonly [C in DataCategory]: Access }>;
+}
+
+export interface Redaction {
+  readonly field: string;
+  readonly access: Exclude<Access, "FULL">;
+  readonly reason: RedactionReason;
+}
+
+export type View<S extends object> = { readonly [K in keyof S]: S[K] | null } & {
+  readonly redactions: readonly Redaction[];
+  /** The relationship this view was reached through; nested relations inherit it. */
+  readonly grant: Grant;
+};
+
+interface FieldDecision {
+  readonly field: string;
+  readonly access: Access;
+  readonly reason: RedactionReason | null;
+}
+
+/** Decide one field's access: remit/role ∩ minimum necessity ∩ relationship. Pure. */
+export function decideField(principal: Principal, rule: FieldRule<unknown>, grant: Grant): Omit<FieldDecision, "field"> {
+  const policy = policyAccess(principal.org.kind, principal.role, rule.category);
+  let access = policy.access;
+  let reason: RedactionReason | null = policy.limitedBy === "ROLE" ? "ROLE" : policy.limitedBy ? "OUT_OF_REMIT" : null;
+  if (rule.fullOnlyFor && !rule.fullOnlyFor.has(principal.org.kind) && access === "FULL") {
+    access = "MASKED";
+    reason = "MINIMUM_NECESSITY";
+  }
+  const cap = grant.caps?.[rule.category];
+  if (cap !== undefined && accessBelow(cap, access)) {
+    access = minAccess(access, cap);
+    reason = "NOT_ASSIGNED";
+  }
+  if (access === "MASKED" && !rule.mask) access = "WITHHELD";
+  return { access, reason: access === "FULL" ? null : reason };
+}
+
+/**
+ * Projects rows for one caller. Decisions depend only on (catalogue, relationship), so they are
+ * computed once per request and reused for every row of a list.
+ */
+export class Projector {
+  private readonly decisions = new Map<string, readonly FieldDecision[]>();
+
+  constructor(readonly principal: Principal) {}
+
+  project<S extends object>(catalogue: EntityCatalogue<S>, source: S, grant: Grant): View<S> {
+    const decisions = this.decide(catalogue, grant);
+    const out: Record<string, unknown> = {};
+    const redactions: Redaction[] = [];
+    for (const d of decisions) {
+      const value = (source as Record<string, unknown>)[d.field];
+      if (d.access === "FULL") {
+        out[d.field] = value ?? null;
+        continue;
+      }
+      const rule = (catalogue.fields as Record<string, FieldRule<unknown>>)[d.field]!;
+      out[d.field] = d.access === "MASKED" && value != null ? rule.mask!(value) : null;
+      redactions.push({ field: d.field, access: d.access, reason: d.reason ?? "OUT_OF_REMIT" });
+    }
+    out.redactions = redactions;
+    out.grant = grant;
+    return out as View<S>;
+  }
+
+  /** Whether the caller may read a field in full through this relationship (for filters and sorts). */
+  canReadFully<S extends object>(catalogue: EntityCatalogue<S>, field: keyof S & string, grant: Grant): boolean {
+    return this.decide(catalogue, grant).some((d) => d.field === field && d.access === "FULL");
+  }
+
+  private decide<S extends object>(catalogue: EntityCatalogue<S>, grant: Grant): readonly FieldDecision[] {
+    const key = `${catalogue.entity}|${grant.relationship}|${JSON.stringify(grant.caps ?? {})}`;
+    let decisions = this.decisions.get(key);
+    if (!decisions) {
+      decisions = Object.entries(catalogue.fields as Record<string, FieldRule<unknown>>).map(([field, rule]) => ({
+        field,
+        ...decideField(this.principal, rule, grant),
+      }));
+      this.decisions.set(key, decisions);
+    }
+    return decisions;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Principal } from "../auth/principal.js";
+import type { OrgKind } from "../modules/organizations/organizations.enums.js";
+import { areaPrefix } from "../shared/area.js";
+import { DataCategory } from "./categories.js";
+import type { Grant } from "./project.js";
+
+// Record scope: which rows a caller can reach at all. Outside scope is "not found", never
+// "forbidden". Repositories are constructed with one of these and put it in every query.
+
+export type RecordScope =
+  /** Every record whose area code starts with the prefix (jurisdiction). */
+  | { readonly kind: "AREA"; readonly areaPrefix: string; readonly grant: Grant }
+  /** Exactly one household (a resident acting for its own). */
+  | { readonly kind: "HOUSEHOLD"; readonly householdId: string; readonly grant: Grant }
+  /** Needs published for matching inside the prefix (charities, volunteers, agencies). */
+  | { readonly kind: "PUBLISHED"; readonly areaPrefix: string; readonly grant: Grant }
+  /** Nothing reachable; its grant withholds everything should a row ever slip through. */
+  | { readonly kind: "NONE"; readonly grant: Grant };
+
+/** Bodies that act on household records under jurisdiction within their remit. */
+const JURISDICTION_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>([
+  "CIVIL_AFFAIRS",
+  "SUBDISTRICT",
+  "COMMUNITY",
+  "HEALTHCARE_SECURITY",
+  "HEALTH",
+  "EDUCATION",
+  "HOUSING",
+  "HUMAN_RESOURCES",
+  "EMERGENCY_MANAGEMENT",
+  "COURT",
+  "JUSTICE",
+]);
+
+/** Social forces see needs published for matching; households only through later grants. */
+const PUBLISHED_NEED_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>(["CHARITY", "VOLUNTEER_ORG", "SOCIAL_WORK_AGENCY"]);
+
+export const NO_GRANT: Grant = Object.freeze({
+  relationship: "JURISDICTION",
+  caps: Object.freeze(Object.fromEntries(DataCategory.values.map((c) => [c, "WITHHELD"]))),
+} satisfies Grant);
+const NONE: RecordScope = Object.freeze({ kind: "NONE", grant: NO_GRANT });
+
+export const JURISDICTION_GRANT: Grant = Object.freeze({ relationship: "JURISDICTION" });
+export const SELF_GRANT: Grant = Object.freeze({ relationship: "SELF" });
+/** What a published need discloses about its household: enough to match, nothing to identify. */
+export const PUBLISHED_NEED_GRANT: Grant = Object.freeze({
+  relationship: "PUBLISHED_NEED",
+  caps: Object.freeze({
+    CASE: "WITHHELD",
+    IDENTITY: "WITHHELD",
+    CONTACT: "WITHHELD",
+    FINANCIAL: "WITHHELD",
+    HEALTH: "WITHHELD",
+    EMPLOYMENT: "WITHHELD",
+    JUDICIAL: "WITHHELD",
+    PROTECTION: "WITHHELD",
+  }),
+} satisfies Grant);
+
+/** Scope for households, their members and their cases. */
+export function householdScope(principal: Principal): RecordScope {
+  if (principal.org.kind === "RESIDENT") {
+    return principal.householdId ? { kind: "HOUSEHOLD", householdId: principal.householdId, grant: SELF_GRANT } : NONE;
+  }
+  if (JURISDICTION_KINDS.has(principal.org.kind)) {
+    return { kind: "AREA", areaPrefix: areaPrefix(principal.org.jurisdictionAreaCode), grant: JURISDICTION_GRANT };
+  }
+  return NONE;
+}
+
+/** Scope for needs: as households, plus published needs for the social forces. */
+export function needScope(principal: Principal): RecordScope {
+  if (PUBLISHED_NEED_KINDS.has(principal.org.kind)) {
+    return { kind: "PUBLISHED", areaPrefix: areaPrefix(principal.org.jurisdictionAreaCode), grant: PUBLISHED_NEED_GRANT };
+  }
+  return householdScope(principal);
+}

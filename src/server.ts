@@ -1,0 +1,243 @@
+import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { AuthError } from "./auth/errors.js";
+import type { IssuerRegistry } from "./auth/issuers.js";
+import { authenticate } from "./auth/verify.js";
+import { createContext, type HubContext } from "./context.js";
+import type { DbHandle } from "./db/client.js";
+import type { Logger } from "./logger.js";
+import { OrganizationDirectory } from "./modules/organizations/index.js";
+import { HubError } from "./shared/errors.js";
+
+export interface HubOptions {
+  readonly schema: GraphQLSchema;
+  readonly db: DbHandle;
+  readonly registry: IssuerRegistry;
+  readonly audience: string;
+  readonly clockToleranceSeconds: number;
+  readonly introspection: boolean;
+  readonly logger: Logger;
+  /** Injectable clock for token checks in tests. */
+  readonly now?: () => Date;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+/** Codes graphql-js and Apollo give to the caller's own mistakes; they pass through unmasked. */
+const CLIENT_ERROR_CODES = new Set([
+  "BAD_USER_INPUT",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+/**
+ * One mapper from errors to what a client sees: HubErrors keep their code and safe details; the
+ * caller's own query mistakes pass through; everything else (SQL, bugs, outages) is logged under
+ * the request id and masked.
+ */
+export function formatHubError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof HubError) {
+    return {
+      message: original.message,
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: original.code, ...original.details },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && CLIENT_ERROR_CODES.has(code)) {
+    // An unknown enum value written inline is still bad input, not a broken client.
+    const enumMistake = code === "GRAPHQL_VALIDATION_FAILED" && /does not exist in "[A-Za-z]+" enum/.test(formatted.message);
+    return {
+      message: formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: enumMistake ? "BAD_USER_INPUT" : code },
+    };
+  }
+  const failure = original instanceof Error ? original : new Error(String(original));
+  logger.error(
+    {
+      err: { type: failure.name, sqlstate: sqlstateOf(failure) },
+      path: formatted.path,
+    },
+    "unexpected error while resolving",
+  );
+  return {
+    message: "Internal server error",
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  };
+}
+
+/** drizzle wraps driver errors; their messages hold SQL and parameters, so only the SQLSTATE is logged. */
+function sqlstateOf(err: Error): string | undefined {
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === "string" ? cause.code : undefined;
+}
+
+export interface Hub {
+  readonly httpServer: http.Server;
+  readonly apollo: ApolloServer<HubContext>;
+  listen(port: number, host: string): Promise<{ port: number; url: string }>;
+  stop(): Promise<void>;
+  /** Builds a request context as the HTTP path does (for in-process tests and benchmarks). */
+  contextFor(authorization: string | undefined, requestId?: string): Promise<HubContext>;
+}
+
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const { logger, db } = options;
+  const directory = new OrganizationDirectory(db.db);
+  const apollo = new ApolloServer<HubContext>({
+    schema: options.schema,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    // Apollo 5 wraps every resolver for cache hints by default; the hub sends no cache hints.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    formatError: (formatted, error) => formatHubError(formatted, error, logger),
+  });
+  await apollo.start();
+
+  async function contextFor(authorization: string | undefined, requestId: string = randomUUID()): Promise<HubContext> {
+    try {
+      const principal = await authenticate(authorization, {
+        registry: options.registry,
+        audience: options.audience,
+        clockToleranceSeconds: options.clockToleranceSeconds,
+        findOrganization: (code) => directory.systemFindByCode(code),
+        now: options.now,
+      });
+      return createContext({ requestId, db: db.db, principal });
+    } catch (err) {
+      if (err instanceof AuthError) {
+        logger.info({ requestId, reason: err.reason }, "token rejected");
+        return createContext({ requestId, db: db.db, principal: null, authError: err });
+      }
+      throw err;
+    }
+  }
+
+  const httpServer = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err: { type: (err as Error)?.name } }, "request failed");
+      if (!res.headersSent) send(res, 500, { error: "internal error" });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://hub.invalid");
+    if (url.pathname === "/healthz" && req.method === "GET") return send(res, 200, { status: "ok" });
+    if (url.pathname === "/readyz" && req.method === "GET") {
+      try {
+        await db.ping();
+        return send(res, 200, { status: "ready", database: db.kind });
+      } catch {
+        return send(res, 503, { status: "unavailable", database: db.kind });
+      }
+    }
+    if (url.pathname !== "/graphql") return send(res, 404, { error: "not found" });
+
+    const started = performance.now();
+    const headerId = req.headers["x-request-id"];
+    const requestId = typeof headerId === "string" && REQUEST_ID.test(headerId) ? headerId : randomUUID();
+    let body: unknown;
+    try {
+      body = await readJsonBody(req);
+    } catch (err) {
+      return send(res, (err as { status?: number }).status ?? 400, {
+        errors: [{ message: (err as Error).message, extensions: { code: "BAD_REQUEST" } }],
+      });
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    }
+    let ctx: HubContext | undefined;
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
+      context: async () => {
+        ctx = await contextFor(req.headers.authorization, requestId);
+        return ctx;
+      },
+    });
+    res.statusCode = result.status ?? 200;
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    res.setHeader("x-request-id", requestId);
+    if (result.body.kind === "complete") {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+    logger.info(
+      {
+        requestId,
+        status: res.statusCode,
+        org: ctx?.principal?.org.code,
+        role: ctx?.principal?.role,
+        ms: Math.round(performance.now() - started),
+      },
+      "graphql request",
+    );
+  }
+
+  return {
+    httpServer,
+    apollo,
+    contextFor,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address();
+          const actual = typeof address === "object" && address ? address.port : port;
+          resolve({ port: actual, url: `http://${host}:${actual}/graphql` });
+        });
+      }),
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeIdleConnections();
+        setTimeout(() => httpServer.closeAllConnections(), 5_000).unref();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(body));
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  if (req.method !== "POST") return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw Object.assign(new Error("request body too large"), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text === "") return undefined;
+  const type = req.headers["content-type"] ?? "";
+  if (!type.includes("application/json")) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error("request body is not valid JSON");
+  }
+}
+
