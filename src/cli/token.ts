@@ -15,6 +15,12 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+// `npm run token -- --list | head` closes the pipe early: that is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 async function run(): Promise<void> {
   let values;
   try {
