@@ -101,6 +101,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     schema: options.schema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns signal handling and shutdown order (HTTP → Apollo → database).
+    stopOnTerminationSignals: false,
     // Apollo 5 wraps every resolver for cache hints by default; the hub sends no cache hints.
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => formatHubError(formatted, error, logger),
@@ -205,10 +207,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         });
       }),
     stop: async () => {
+      // Stop accepting, let in-flight requests finish for up to 5 s, then cut what remains.
       await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
+        const force = setTimeout(() => httpServer.closeAllConnections(), 5_000);
+        httpServer.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         httpServer.closeIdleConnections();
-        setTimeout(() => httpServer.closeAllConnections(), 5_000).unref();
       });
       await apollo.stop();
     },

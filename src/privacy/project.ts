@@ -54,7 +54,7 @@ interface FieldDecision {
 }
 
 /** Decide one field's access: remit/role ∩ minimum necessity ∩ relationship. Pure. */
-export function decideField(principal: Principal, rule: FieldRule<unknown>, grant: Grant): Omit<FieldDecision, "field"> {
+export function decideField<V>(principal: Principal, rule: FieldRule<V>, grant: Grant): Omit<FieldDecision, "field"> {
   const policy = policyAccess(principal.org.kind, principal.role, rule.category);
   let access = policy.access;
   let reason: RedactionReason | null = policy.limitedBy === "ROLE" ? "ROLE" : policy.limitedBy ? "OUT_OF_REMIT" : null;

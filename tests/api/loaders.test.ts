@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { households } from "../../src/db/schema.js";
+import { createHouseholdLoaders } from "../../src/modules/households/index.js";
+import { databaseKinds } from "../support/databases.js";
+import { startTestHub, type TestHub } from "../support/hub.js";
+
+const CASES_WITH_FAMILIES = /* GraphQL */ `
+  query ($first: Int) {
+    cases(first: $first) {
+      totalCount
+      nodes { caseNo type household { householdNo address members { name idNumber relationToHead } } }
+    }
+  }
+`;
+
+describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
+  let t: TestHub;
+  let civil: string;
+
+  beforeAll(async () => {
+    t = await startTestHub(kind);
+    civil = await t.token("QX-MZJ", "CASEWORKER");
+    await t.exec(civil, "{ me { role } }"); // warm the organization directory cache
+  });
+  afterAll(() => t?.close());
+
+  async function statementsFor(first: number): Promise<number> {
+    t.statements.length = 0;
+    const r = await t.exec(civil, CASES_WITH_FAMILIES, { first });
+    expect(r.errors).toBeUndefined();
+    expect((r.data!.cases as { nodes: unknown[] }).nodes).toHaveLength(first);
+    return t.statements.length;
+  }
+
+  it("lists 50 cases with household and members in the same few statements as 5 cases", async () => {
+    const small = await statementsFor(5);
+    const large = await statementsFor(50);
+    // page + total + households batch + members batch
+    expect(large).toBe(4);
+    expect(small).toBe(large);
+  });
+
+  it("loads N households' members with one query, in key order, empty for unknown keys", async () => {
+    const rows = await t.db.db.select({ id: households.id }).from(households).limit(3);
+    const loaders = createHouseholdLoaders(t.db.db);
+    t.statements.length = 0;
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    const keys = [rows[2]!.id, unknown, rows[0]!.id, rows[1]!.id];
+    const results = await Promise.all(keys.map((k) => loaders.membersByHouseholdId.load(k)));
+    expect(t.statements).toHaveLength(1);
+    expect(results[1]).toEqual([]);
+    results.forEach((members, i) => members.forEach((m) => expect(m.householdId).toBe(keys[i])));
+    expect(results[0]!.length).toBeGreaterThan(0);
+  });
+
+  it("loads households by id with one query and null for a missing id", async () => {
+    const rows = await t.db.db.select({ id: households.id }).from(households).limit(2);
+    const loaders = createHouseholdLoaders(t.db.db);
+    t.statements.length = 0;
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const got = await loaders.householdById.loadMany([rows[1]!.id, missing, rows[0]!.id]);
+    expect(t.statements).toHaveLength(1);
+    expect(got.map((h) => (h && !(h instanceof Error) ? h.id : null))).toEqual([rows[1]!.id, null, rows[0]!.id]);
+  });
+});

@@ -1,0 +1,43 @@
+import "reflect-metadata";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { buildHubSchema, permissionSurface, printHubSchema } from "../../src/schema.js";
+
+describe("the schema", () => {
+  it("matches the committed schema/schema.graphql (run `npm run schema:emit` after a change)", async () => {
+    const committed = readFileSync(new URL("../../schema/schema.graphql", import.meta.url), "utf8");
+    expect(printHubSchema(await buildHubSchema())).toBe(committed);
+  });
+
+  it("has an explicit rule for every root operation", async () => {
+    const schema = await buildHubSchema();
+    const declared = new Set(permissionSurface().filter((p) => p.rule).map((p) => p.operation));
+    for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+      for (const field of Object.keys(root?.getFields() ?? {})) {
+        expect(declared, `${root!.name}.${field} has no @Allow rule`).toContain(`${root!.name}.${field}`);
+      }
+    }
+  });
+
+  // A diff here is a permission change: review it as one.
+  it("exposes this permission surface", () => {
+    const surface = permissionSurface().map((p) => {
+      const rule = p.rule!;
+      const who = rule.public ? "PUBLIC" : rule.kinds === "ANY" ? "ANY AUTHENTICATED" : rule.kinds.join("|");
+      return `${p.operation}: ${who}${!rule.public && rule.roles ? ` roles=${rule.roles.join("|")}` : ""}`;
+    });
+    expect(surface).toMatchInlineSnapshot(`
+      [
+        "Query.case: ANY AUTHENTICATED",
+        "Query.cases: ANY AUTHENTICATED",
+        "Query.household: ANY AUTHENTICATED",
+        "Query.households: ANY AUTHENTICATED",
+        "Query.me: ANY AUTHENTICATED",
+        "Query.need: ANY AUTHENTICATED",
+        "Query.needs: ANY AUTHENTICATED",
+        "Query.resource: ANY AUTHENTICATED",
+        "Query.resources: ANY AUTHENTICATED",
+      ]
+    `);
+  });
+});

@@ -1,0 +1,79 @@
+import "reflect-metadata";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import { devIssuerRegistry, loadOrCreateDevIssuers, mintDevToken, type DevIssuers, type MintOptions } from "../../src/auth/dev-issuer.js";
+import type { DbHandle } from "../../src/db/client.js";
+import { findDemoOrganization } from "../../src/demo/organizations.js";
+import { seedDemoDistrict } from "../../src/demo/seed.js";
+import type { Role } from "../../src/modules/organizations/organizations.enums.js";
+import { buildHubSchema } from "../../src/schema.js";
+import { createHub, type Hub } from "../../src/server.js";
+import { openTestDatabase, type TestDatabaseKind } from "./databases.js";
+
+export const AUDIENCE = "qiaoxi-assistance-hub";
+
+export interface GraphQLResult {
+  data?: Record<string, unknown> | null;
+  errors?: ReadonlyArray<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface TestHub {
+  readonly hub: Hub;
+  readonly db: DbHandle;
+  readonly dev: DevIssuers;
+  /** SQL statements sent since the last reset. */
+  readonly statements: string[];
+  token(orgCode: string, role?: Role, options?: Partial<MintOptions>): Promise<string>;
+  /** Runs an operation in-process with the context the HTTP path would build for this token. */
+  exec(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult>;
+  close(): Promise<void>;
+}
+
+/** A hub on a fresh, migrated database seeded with the demo district, with its own dev issuers. */
+export async function startTestHub(kind: TestDatabaseKind, options: { seed?: boolean; now?: () => Date } = {}): Promise<TestHub> {
+  const statements: string[] = [];
+  const db = await openTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
+  if (options.seed !== false) await seedDemoDistrict(db.db);
+  const keyDir = mkdtempSync(path.join(os.tmpdir(), "hub-test-keys-"));
+  const dev = await loadOrCreateDevIssuers(keyDir);
+  const hub = await createHub({
+    schema: await buildHubSchema(),
+    db,
+    registry: devIssuerRegistry(dev),
+    audience: AUDIENCE,
+    clockToleranceSeconds: 30,
+    introspection: true,
+    logger: pino({ level: "silent" }),
+    now: options.now,
+  });
+  statements.length = 0;
+  return {
+    hub,
+    db,
+    dev,
+    statements,
+    async token(orgCode, role, extra = {}) {
+      const org = findDemoOrganization(orgCode);
+      if (!org) throw new Error(`no demo organization ${orgCode}`);
+      return mintDevToken(dev, { org, role: role ?? org.roles[0]!, audience: AUDIENCE, ...extra });
+    },
+    async exec(token, query, variables) {
+      const contextValue = await hub.contextFor(token ? `Bearer ${token}` : undefined);
+      const response = await hub.apollo.executeOperation({ query, variables }, { contextValue });
+      if (response.body.kind !== "single") throw new Error("unexpected incremental response");
+      return JSON.parse(JSON.stringify(response.body.singleResult)) as GraphQLResult;
+    },
+    async close() {
+      await hub.stop();
+      await db.close();
+      rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The `extensions.code` of each error, for whole-result assertions. */
+export function errorCodes(result: GraphQLResult): unknown[] {
+  return (result.errors ?? []).map((e) => e.extensions?.code);
+}
