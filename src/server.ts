@@ -9,6 +9,7 @@ import type { IssuerRegistry } from "./auth/issuers.js";
 import { authenticate } from "./auth/verify.js";
 import { createContext, type HubContext } from "./context.js";
 import type { DbHandle } from "./db/client.js";
+import { databaseErrorOf } from "./db/errors.js";
 import type { Logger } from "./logger.js";
 import { OrganizationDirectory } from "./modules/organizations/index.js";
 import { HubError } from "./shared/errors.js";
@@ -67,7 +68,7 @@ export function formatHubError(formatted: GraphQLFormattedError, error: unknown,
   const failure = original instanceof Error ? original : new Error(String(original));
   logger.error(
     {
-      err: { type: failure.name, sqlstate: sqlstateOf(failure) },
+      err: { type: failure.name, sqlstate: databaseErrorOf(failure)?.code },
       path: formatted.path,
     },
     "unexpected error while resolving",
@@ -77,12 +78,6 @@ export function formatHubError(formatted: GraphQLFormattedError, error: unknown,
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: "INTERNAL_SERVER_ERROR" },
   };
-}
-
-/** drizzle wraps driver errors; their messages hold SQL and parameters, so only the SQLSTATE is logged. */
-function sqlstateOf(err: Error): string | undefined {
-  const cause = (err as { cause?: { code?: unknown } }).cause;
-  return typeof cause?.code === "string" ? cause.code : undefined;
 }
 
 export interface Hub {

@@ -1,4 +1,7 @@
 import type { Database } from "../db/client.js";
+import { sql } from "drizzle-orm";
+import { UNIQUE_VIOLATION, databaseErrorOf } from "../db/errors.js";
+import { assertValidPersonRow } from "../modules/households/index.js";
 import { cases } from "../modules/cases/cases.table.js";
 import { households, persons } from "../modules/households/households.table.js";
 import { needs } from "../modules/needs/needs.table.js";
@@ -63,6 +66,8 @@ export async function countDemoTables(db: Database): Promise<DemoSeedCounts> {
  */
 export async function seedDemoDistrict(db: Database, options?: DemoDistrictOptions): Promise<DemoSeedCounts> {
   const district = generateDemoDistrict(options);
+  // The seed is a write path like any other: every ID number passes GB 11643 before it is stored.
+  district.persons.forEach((p, i) => assertValidPersonRow(p, `persons[${i}]`));
   try {
     // Every statement goes through `tx`: PGlite has one connection, and a statement sent on `db`
     // while the transaction holds it would wait forever.
@@ -77,12 +82,14 @@ export async function seedDemoDistrict(db: Database, options?: DemoDistrictOptio
       for (const batch of chunks(district.cases)) await tx.insert(cases).values(batch);
       for (const batch of chunks(district.needs)) await tx.insert(needs).values(batch);
       for (const batch of chunks(district.resources)) await tx.insert(resources).values(batch);
+      // Households registered later continue the demo's numbering.
+      await tx.execute(sql`select setval('household_no_seq', ${district.households.length})`);
     });
   } catch (error) {
     if (error instanceof DemoSeedError) throw error;
     // Rows with demo keys but no organizations, or a concurrent seeder that won the race between
     // our check and our inserts: the transaction has rolled back, so nothing was written.
-    if (isUniqueViolation(error)) {
+    if (databaseErrorOf(error)?.code === UNIQUE_VIOLATION) {
       throw new DemoSeedError("ALREADY_SEEDED", CONFLICT_MESSAGE, { cause: error });
     }
     throw error;
@@ -101,13 +108,4 @@ function chunks<T>(rows: readonly T[], size: number = BATCH_SIZE): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < rows.length; i += size) result.push(rows.slice(i, i + size));
   return result;
-}
-
-/** SQLSTATE 23505, wherever the driver or drizzle's query wrapper put it in the cause chain. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Object && depth < 5; depth++) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }

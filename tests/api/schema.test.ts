@@ -28,6 +28,7 @@ describe("the schema", () => {
     });
     expect(surface).toMatchInlineSnapshot(`
       [
+        "Mutation.registerHousehold: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY roles=ADMIN|CASEWORKER|COORDINATOR",
         "Query.case: ANY AUTHENTICATED",
         "Query.cases: ANY AUTHENTICATED",
         "Query.household: ANY AUTHENTICATED",

@@ -1,10 +1,10 @@
-import { and, eq, like, type SQL } from "drizzle-orm";
+import { and, eq, like, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/paging.js";
 import { scopeCondition } from "../../db/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
-import { households, type HouseholdRow } from "./households.table.js";
+import { households, persons, type HouseholdRow, type NewHouseholdRow, type NewPersonRow } from "./households.table.js";
 
 export interface HouseholdFilter {
   /** Division-code prefix, already validated. */
@@ -35,4 +35,22 @@ export class HouseholdRepository {
     const [row] = await this.db.select().from(households).where(this.where({}, eq(households.id, id))).limit(1);
     return row ?? null;
   }
+}
+
+/**
+ * Inserts a household with its members in one transaction: all rows or none. Numbers come from
+ * `household_no_seq`. A duplicate ID number surfaces as the database's unique violation.
+ */
+export async function insertHouseholdWithMembers(
+  db: Database,
+  household: Omit<NewHouseholdRow, "householdNo" | "id">,
+  members: ReadonlyArray<Omit<NewPersonRow, "householdId" | "id">>,
+): Promise<HouseholdRow> {
+  return db.transaction(async (tx) => {
+    const [seq] = await tx.select({ n: sql<string>`nextval('household_no_seq')` }).from(sql`(select 1) as one`);
+    const householdNo = `QXH-${String(seq!.n).padStart(6, "0")}`;
+    const [row] = await tx.insert(households).values({ ...household, householdNo }).returning();
+    await tx.insert(persons).values(members.map((m) => ({ ...m, householdId: row!.id })));
+    return row!;
+  });
 }

@@ -1,9 +1,10 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, AUTHENTICATED } from "../../auth/allow.js";
 import type { HubContext } from "../../context.js";
 import { PageArgs, type Page } from "../../shared/graphql/connection.js";
 import { HouseholdConnection, HouseholdType, PersonType } from "./households.type.js";
-import { getHousehold, listHouseholds, membersOf, type HouseholdView, type PersonView } from "./households.service.js";
+import { RegisterHouseholdInput, RegisterHouseholdPayload } from "./households.input.js";
+import { getHousehold, listHouseholds, membersOf, registerHousehold, type HouseholdView, type PersonView } from "./households.service.js";
 
 @InputType({ description: "Household filters; every filter field is one the caller may read in full" })
 export class HouseholdFilter {
@@ -27,6 +28,18 @@ export class HouseholdResolver {
   @Query(() => HouseholdType, { description: "家庭 — one household; NOT_FOUND outside the caller's scope" })
   household(@Arg("id", () => ID) id: string, @Ctx() ctx: HubContext): Promise<HouseholdView> {
     return getHousehold(ctx, id);
+  }
+
+  @Allow({
+    kinds: ["CIVIL_AFFAIRS", "SUBDISTRICT", "COMMUNITY"],
+    roles: ["ADMIN", "CASEWORKER", "COORDINATOR"],
+  })
+  @Mutation(() => RegisterHouseholdPayload, { description: "登记家庭 — register a household and its members (single window)" })
+  async registerHousehold(
+    @Arg("input", () => RegisterHouseholdInput) input: RegisterHouseholdInput,
+    @Ctx() ctx: HubContext,
+  ): Promise<{ household: HouseholdView }> {
+    return { household: await registerHousehold(ctx, input) };
   }
 
   @FieldResolver(() => [PersonType], { description: "家庭成员 — members, projected under the household's grant" })

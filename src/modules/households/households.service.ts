@@ -2,7 +2,8 @@ import type { HubContext } from "../../context.js";
 import { viewerOf } from "../../context.js";
 import type { View } from "../../privacy/project.js";
 import { householdScope } from "../../privacy/scope.js";
-import { NotFoundError } from "../../shared/errors.js";
+import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
+import { ConflictError, NotFoundError } from "../../shared/errors.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { areaPrefixOrThrow, uuidOrThrow } from "../../shared/validate.js";
 import {
@@ -14,7 +15,8 @@ import {
   type PersonSource,
 } from "./households.policy.js";
 import { NATURAL_KEY } from "../../db/paging.js";
-import { HouseholdRepository } from "./households.repository.js";
+import { HouseholdRepository, insertHouseholdWithMembers } from "./households.repository.js";
+import { validateHouseholdRegistration, type HouseholdRegistrationData } from "./households.validation.js";
 import type { HouseholdRow } from "./households.table.js";
 
 export type HouseholdView = View<HouseholdSource>;
@@ -69,4 +71,22 @@ export async function householdOf(
   const { projector } = viewerOf(ctx);
   const row: HouseholdRow | null = await ctx.loaders.householdById.load(parent.householdId);
   return row ? projector.project(HOUSEHOLD_CATALOGUE, householdSource(row), parent.grant) : null;
+}
+
+/** Single-window registration (一门受理): validated, atomic, returned as the caller may see it. */
+export async function registerHousehold(ctx: HubContext, input: HouseholdRegistrationData): Promise<HouseholdView> {
+  const { principal, projector } = viewerOf(ctx);
+  const { household, members } = validateHouseholdRegistration(input, principal.org.jurisdictionAreaCode);
+  let row: HouseholdRow;
+  try {
+    row = await insertHouseholdWithMembers(ctx.db, household, members);
+  } catch (err) {
+    const db = databaseErrorOf(err);
+    if (db?.code === UNIQUE_VIOLATION && db.constraint === "persons_id_number_uq") {
+      // Never echo the number: the caller knows which one it sent.
+      throw new ConflictError("a member's ID number is already registered in another household", { field: "input.members" });
+    }
+    throw err;
+  }
+  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row), householdScope(principal).grant);
 }

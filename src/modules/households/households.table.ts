@@ -1,4 +1,5 @@
-import { boolean, date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { boolean, check, date, index, integer, pgEnum, pgSequence, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { areaCode, areaCodeCheck, id, timestamps } from "../../db/columns.js";
 import {
   DisabilityLevel,
@@ -19,6 +20,9 @@ export const disabilityLevelEnum = pgEnum("disability_level", DisabilityLevel.va
 export const workAbilityEnum = pgEnum("work_ability", WorkAbility.values);
 export const studentStatusEnum = pgEnum("student_status", StudentStatus.values);
 export const employmentStatusEnum = pgEnum("employment_status", EmploymentStatus.values);
+
+/** Numbers for households registered through the API (`QXH-000321` …). */
+export const householdNoSeq = pgSequence("household_no_seq", { startWith: 1 });
 
 export const households = pgTable(
   "households",
@@ -66,6 +70,9 @@ export const persons = pgTable(
   (t) => [
     index("persons_household_id_idx").on(t.householdId),
     uniqueIndex("persons_id_number_uq").on(t.idNumber),
+    // Defence in depth: the application validates the GB 11643 checksum on every write path.
+    check("persons_id_number_shape_ck", sql`${t.idNumber} ~ '^[1-9][0-9]{16}[0-9X]$'`),
+    check("persons_monthly_income_ck", sql`${t.monthlyIncomeFen} >= 0`),
   ],
 );
 

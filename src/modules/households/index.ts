@@ -7,3 +7,4 @@ export { createHouseholdLoaders, type HouseholdLoaders } from "./households.load
 export { householdOf, type HouseholdView, type PersonView } from "./households.service.js";
 export { HouseholdType, PersonType } from "./households.type.js";
 export { HouseholdResolver } from "./households.resolver.js";
+export { assertValidPersonRow, validateHouseholdRegistration, validatePersonInput } from "./households.validation.js";

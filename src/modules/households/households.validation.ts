@@ -1,0 +1,123 @@
+import { areaContains, isAreaCode } from "../../shared/area.js";
+import { ForbiddenError, InputError } from "../../shared/errors.js";
+import type {
+  DisabilityLevel,
+  EmploymentStatus,
+  HousingSituation,
+  RelationToHead,
+  ResidenceStatus,
+  StudentStatus,
+  WorkAbility,
+} from "./households.enums.js";
+import type { NewHouseholdRow, NewPersonRow } from "./households.table.js";
+import { ID_NUMBER_PROBLEM_MESSAGES, parseIdNumber } from "./id-number.js";
+
+// Every write path for households and persons goes through these checks; they are pure so the
+// API, the seed and later imports share them.
+
+export const MAX_MEMBERS = 20;
+const NAME = /^[\p{Script=Han}A-Za-z][\p{Script=Han}A-Za-z·• ]{0,29}$/u;
+const PHONE = /^1[3-9]\d{9}$/;
+const MAX_MONTHLY_INCOME_FEN = 100_000_000; // ¥1,000,000 a month: anything above is a typo
+
+export interface PersonInputData {
+  relationToHead: RelationToHead;
+  name: string;
+  idNumber: string;
+  phone?: string | null;
+  disabilityLevel?: DisabilityLevel | null;
+  seriousIllness?: boolean | null;
+  workAbility: WorkAbility;
+  studentStatus?: StudentStatus | null;
+  employmentStatus: EmploymentStatus;
+  /** fen */
+  monthlyIncome?: number | null;
+}
+
+export interface HouseholdRegistrationData {
+  areaCode: string;
+  address: string;
+  housingSituation: HousingSituation;
+  residenceStatus: ResidenceStatus;
+  members: PersonInputData[];
+}
+
+export type ValidPerson = Omit<NewPersonRow, "householdId" | "id">;
+
+/** Validates one member; birth date and sex come from the ID number, so they cannot disagree. */
+export function validatePersonInput(p: PersonInputData, field: string, today: Date = new Date()): ValidPerson {
+  const name = p.name.trim();
+  if (!NAME.test(name)) throw new InputError(`${field}.name must be 1–30 letters or Chinese characters`, `${field}.name`);
+  const parsed = parseIdNumber(p.idNumber, today);
+  if (!parsed.ok) {
+    throw new InputError(`${field}.idNumber ${ID_NUMBER_PROBLEM_MESSAGES[parsed.problem]}`, `${field}.idNumber`);
+  }
+  const phone = p.phone?.trim() || null;
+  if (phone !== null && !PHONE.test(phone)) {
+    throw new InputError(`${field}.phone must be an 11-digit mainland mobile number`, `${field}.phone`);
+  }
+  const income = p.monthlyIncome ?? 0;
+  if (!Number.isSafeInteger(income) || income < 0 || income > MAX_MONTHLY_INCOME_FEN) {
+    throw new InputError(`${field}.monthlyIncome must be between 0 and 1000000.00`, `${field}.monthlyIncome`);
+  }
+  return {
+    relationToHead: p.relationToHead,
+    name,
+    idNumber: parsed.value.value,
+    phone,
+    birthDate: parsed.value.birthDate,
+    sex: parsed.value.sex,
+    disabilityLevel: p.disabilityLevel ?? "NONE",
+    seriousIllness: p.seriousIllness ?? false,
+    workAbility: p.workAbility,
+    studentStatus: p.studentStatus ?? "NOT_STUDENT",
+    employmentStatus: p.employmentStatus,
+    monthlyIncomeFen: income,
+  };
+}
+
+/** Checks a person row that did not come through validatePersonInput (seed, imports). */
+export function assertValidPersonRow(row: NewPersonRow, field = "person"): void {
+  const parsed = parseIdNumber(row.idNumber);
+  if (!parsed.ok) throw new InputError(`${field}.idNumber ${ID_NUMBER_PROBLEM_MESSAGES[parsed.problem]}`, `${field}.idNumber`);
+  if (parsed.value.birthDate !== row.birthDate || parsed.value.sex !== row.sex) {
+    throw new InputError(`${field}: birth date and sex must match the ID number`, field);
+  }
+}
+
+/**
+ * Validates a household registration by an organization acting in `jurisdictionAreaCode`.
+ * Returns rows ready to insert; the first problem is thrown with the field path at fault.
+ */
+export function validateHouseholdRegistration(
+  input: HouseholdRegistrationData,
+  jurisdictionAreaCode: string,
+  today: Date = new Date(),
+): { household: Omit<NewHouseholdRow, "householdNo" | "id">; members: ValidPerson[] } {
+  const areaCode = input.areaCode.trim();
+  if (!isAreaCode(areaCode) || areaCode.endsWith("000")) {
+    throw new InputError("areaCode must be the 12-digit code of a community (村/社区)", "input.areaCode");
+  }
+  if (!areaContains(jurisdictionAreaCode, areaCode)) {
+    throw new ForbiddenError("households can be registered only within your organization's jurisdiction");
+  }
+  const address = input.address.trim();
+  if (address.length < 4 || address.length > 200) {
+    throw new InputError("address must be 4 to 200 characters", "input.address");
+  }
+  if (input.members.length < 1 || input.members.length > MAX_MEMBERS) {
+    throw new InputError(`a household has 1 to ${MAX_MEMBERS} members`, "input.members");
+  }
+  const members = input.members.map((m, i) => validatePersonInput(m, `input.members[${i}]`, today));
+  const heads = members.filter((m) => m.relationToHead === "HEAD").length;
+  if (heads !== 1) throw new InputError(`a household has exactly one HEAD member (got ${heads})`, "input.members");
+  const seen = new Set<string>();
+  members.forEach((m, i) => {
+    if (seen.has(m.idNumber)) throw new InputError(`input.members[${i}].idNumber repeats another member's`, `input.members[${i}].idNumber`);
+    seen.add(m.idNumber);
+  });
+  return {
+    household: { areaCode, address, housingSituation: input.housingSituation, residenceStatus: input.residenceStatus },
+    members,
+  };
+}

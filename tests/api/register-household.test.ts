@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { households, persons } from "../../src/db/schema.js";
+import { idNumberCheckChar } from "../../src/modules/households/id-number.js";
+import { databaseKinds } from "../support/databases.js";
+import { errorCodes, startTestHub, type GraphQLResult, type TestHub } from "../support/hub.js";
+
+const REGISTER = /* GraphQL */ `
+  mutation ($input: RegisterHouseholdInput!) {
+    registerHousehold(input: $input) {
+      household { householdNo areaCode address housingSituation members { relationToHead name idNumber birthDate sex phone monthlyIncome } }
+    }
+  }
+`;
+
+/** A checksum-valid fictional ID number (prefecture 1399 does not exist). */
+function fictionalId(birth: string, seq: number): string {
+  const first17 = `139999${birth.replaceAll("-", "")}${String(seq).padStart(3, "0")}`;
+  return first17 + idNumberCheckChar(first17);
+}
+
+function input(overrides: Record<string, unknown> = {}, members?: Array<Record<string, unknown>>) {
+  return {
+    areaCode: "130104001002",
+    address: "东风街道第二社区 示例东路8号1单元101",
+    housingSituation: "RENTED_PRIVATE",
+    residenceStatus: "RESIDENCE_PERMIT",
+    members: members ?? [
+      { relationToHead: "HEAD", name: "示例乙", idNumber: fictionalId("1970-03-04", 901), phone: "17409990001", workAbility: "PARTIAL", employmentStatus: "FLEXIBLE", monthlyIncome: "1200.50" },
+      { relationToHead: "CHILD", name: "示例丙", idNumber: fictionalId("2012-09-30", 902), workAbility: "NONE", employmentStatus: "NOT_IN_LABOUR_FORCE", studentStatus: "PRIMARY" },
+    ],
+    ...overrides,
+  };
+}
+
+describe.each(databaseKinds())("registering a household on %s", (kind) => {
+  let t: TestHub;
+  let civil: string;
+
+  beforeAll(async () => {
+    t = await startTestHub(kind);
+    civil = await t.token("QX-MZJ", "CASEWORKER");
+  });
+  afterAll(() => t?.close());
+
+  const counts = async () => ({ households: await t.db.db.$count(households), persons: await t.db.db.$count(persons) });
+
+  async function rejected(token: string, variables: Record<string, unknown>, code: string, message: RegExp, field?: string): Promise<GraphQLResult> {
+    const before = await counts();
+    const r = await t.exec(token, REGISTER, variables);
+    expect(r.data ?? null).toBeNull();
+    expect(errorCodes(r)).toEqual([code]);
+    expect(r.errors![0]!.message).toMatch(message);
+    if (field) expect(r.errors![0]!.extensions).toMatchObject({ field });
+    expect(await counts()).toEqual(before);
+    return r;
+  }
+
+  it("registers a household atomically, numbering it after the demo and deriving birth date and sex", async () => {
+    const before = await counts();
+    const r = await t.exec(civil, REGISTER, { input: input() });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({
+      registerHousehold: {
+        household: {
+          householdNo: "QXH-000321",
+          areaCode: "130104001002",
+          address: "东风街道第二社区 示例东路8号1单元101",
+          housingSituation: "RENTED_PRIVATE",
+          members: [
+            { relationToHead: "HEAD", name: "示例乙", idNumber: fictionalId("1970-03-04", 901), birthDate: "1970-03-04", sex: "MALE", phone: "17409990001", monthlyIncome: "1200.50" },
+            { relationToHead: "CHILD", name: "示例丙", idNumber: fictionalId("2012-09-30", 902), birthDate: "2012-09-30", sex: "FEMALE", phone: null, monthlyIncome: "0.00" },
+          ],
+        },
+      },
+    });
+    expect(await counts()).toEqual({ households: before.households + 1, persons: before.persons + 2 });
+  });
+
+  it("rejects a member whose ID number fails the check digit, storing nothing", async () => {
+    const valid = fictionalId("1980-01-01", 903);
+    const corrupted = valid.slice(0, 17) + (valid.endsWith("1") ? "2" : "1");
+    const members = [
+      { relationToHead: "HEAD", name: "示例壬", idNumber: fictionalId("1971-01-01", 904), workAbility: "FULL", employmentStatus: "EMPLOYED" },
+      { relationToHead: "SPOUSE", name: "示例癸", idNumber: corrupted, workAbility: "FULL", employmentStatus: "EMPLOYED" },
+    ];
+    await rejected(civil, { input: input({}, members) }, "BAD_USER_INPUT", /input\.members\[1\]\.idNumber fails the GB 11643 check digit/, "input.members[1].idNumber");
+  });
+
+  it("rejects an ID number already registered elsewhere as CONFLICT, leaving no half-written household", async () => {
+    const [existing] = await t.db.db.select({ idNumber: persons.idNumber }).from(persons).limit(1);
+    const members = [{ relationToHead: "HEAD", name: "示例丁", idNumber: existing!.idNumber, workAbility: "FULL", employmentStatus: "EMPLOYED" }];
+    const r = await rejected(civil, { input: input({}, members) }, "CONFLICT", /already registered in another household/);
+    expect(JSON.stringify(r)).not.toContain(existing!.idNumber.slice(6));
+  });
+
+  it.each([
+    ["no head", [{ relationToHead: "SPOUSE", name: "示例戊", idNumber: fictionalId("1975-05-05", 905), workAbility: "FULL", employmentStatus: "EMPLOYED" }], /exactly one HEAD/, "input.members"],
+    ["two members with one ID number", [
+      { relationToHead: "HEAD", name: "示例己", idNumber: fictionalId("1975-05-06", 906), workAbility: "FULL", employmentStatus: "EMPLOYED" },
+      { relationToHead: "SPOUSE", name: "示例庚", idNumber: fictionalId("1975-05-06", 906), workAbility: "FULL", employmentStatus: "EMPLOYED" },
+    ], /repeats another member's/, "input.members[1].idNumber"],
+    ["a phone that is not a mobile number", [{ relationToHead: "HEAD", name: "示例辛", idNumber: fictionalId("1975-05-07", 907), phone: "12345", workAbility: "FULL", employmentStatus: "EMPLOYED" }], /phone must be an 11-digit/, "input.members[0].phone"],
+    ["a name with digits", [{ relationToHead: "HEAD", name: "张3", idNumber: fictionalId("1975-05-08", 908), workAbility: "FULL", employmentStatus: "EMPLOYED" }], /name must be/, "input.members[0].name"],
+    ["no members", [], /1 to 20 members/, "input.members"],
+  ])("rejects %s", async (_name, members, message, field) => {
+    await rejected(civil, { input: input({}, members as Array<Record<string, unknown>>) }, "BAD_USER_INPUT", message, field);
+  });
+
+  it("rejects an area that is not a community and money with three decimals", async () => {
+    await rejected(civil, { input: input({ areaCode: "130104001000" }) }, "BAD_USER_INPUT", /code of a community/, "input.areaCode");
+    const members = input().members;
+    members[0] = { ...members[0]!, monthlyIncome: "12.345" };
+    await rejected(civil, { input: input({}, members) }, "BAD_USER_INPUT", /Money must be a decimal amount/);
+  });
+
+  it("rejects an unknown enum value in the input", async () => {
+    await rejected(civil, { input: input({ housingSituation: "CASTLE" }) }, "BAD_USER_INPUT", /CASTLE/);
+  });
+
+  it("keeps a subdistrict to its own jurisdiction", async () => {
+    const heping = await t.token("QX-JD-HP", "CASEWORKER");
+    await rejected(heping, { input: input() }, "FORBIDDEN", /only within your organization's jurisdiction/);
+  });
+
+  it.each([
+    ["CH-ANKANG", "PROJECT_MANAGER", /CHARITY may not call/],
+    ["QX-JYJ", "OFFICER", /EDUCATION may not call/],
+    ["QX-MZJ", "AUDITOR", /role AUDITOR may not call/],
+  ])("refuses %s (%s)", async (org, role, message) => {
+    await rejected(await t.token(org, role as never), { input: input() }, "FORBIDDEN", message);
+  });
+});
