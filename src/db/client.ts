@@ -27,6 +27,8 @@ export interface OpenDatabaseOptions {
   /** Called with every SQL statement drizzle sends (statement counting in tests and benchmarks). */
   readonly onQuery?: ((sql: string) => void) | undefined;
   readonly poolSize?: number | undefined;
+  /** An already-open PGlite (tests load a migrated template into one); the handle owns it. */
+  readonly pgliteClient?: PGlite | undefined;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHandle> {
@@ -48,7 +50,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const client = options.pgliteClient ?? (options.dataDir ? new PGlite(options.dataDir) : new PGlite());
   await client.waitReady;
   const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
   return {

@@ -39,7 +39,6 @@ const CONFLICT_MESSAGE = "the database already holds rows with the demo's keys; 
 // PostgreSQL's 65 535 bind-parameter limit (persons have 14 columns: 7 000 parameters).
 const BATCH_SIZE = 500;
 
-type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 /** True when no organization exists yet: the demo (or any real data) has not been loaded. */
 export async function isDatabaseEmpty(db: Database): Promise<boolean> {

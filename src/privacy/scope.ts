@@ -18,7 +18,7 @@ export type RecordScope =
   | { readonly kind: "NONE"; readonly grant: Grant };
 
 /** Bodies that act on household records under jurisdiction within their remit. */
-const JURISDICTION_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>([
+export const JURISDICTION_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>([
   "CIVIL_AFFAIRS",
   "SUBDISTRICT",
   "COMMUNITY",

@@ -3,13 +3,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
-import type { Logger } from "drizzle-orm";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { inject } from "vitest";
-import { openDatabase, type Database, type DbHandle } from "../../src/db/client.js";
+import { openDatabase, type DbHandle } from "../../src/db/client.js";
 import { MIGRATIONS_FOLDER, migrateDatabase } from "../../src/db/migrate.js";
-import * as schema from "../../src/db/schema.js";
 
 // Test databases for test files. Every test file that needs one opens its own, fresh and migrated, in
 // beforeAll, on each available kind:
@@ -126,21 +123,7 @@ async function openPglite(options: OpenTestDatabaseOptions): Promise<TestDatabas
     client = new PGlite({ loadDataDir: template });
     await client.waitReady;
   }
-  return withName(pgliteHandle(client, options.onQuery), "pglite");
-}
-
-/** Mirrors the PGlite branch of src/db/client.ts openDatabase, which cannot load a data-dir dump (yet). */
-function pgliteHandle(client: PGlite, onQuery?: (sql: string) => void): DbHandle {
-  const logger: Logger | undefined = onQuery ? { logQuery: (query) => onQuery(query) } : undefined;
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
-  return {
-    db,
-    kind: "pglite",
-    ping: async () => {
-      await client.query("select 1");
-    },
-    close: () => client.close(),
-  };
+  return withName(await openDatabase({ pgliteClient: client, onQuery: options.onQuery }), "pglite");
 }
 
 function withName(handle: DbHandle, name: string): TestDatabase {
@@ -193,7 +176,7 @@ async function migratedPgliteTemplate(): Promise<Blob | PGlite | null> {
     try {
       client = new PGlite();
       await client.waitReady;
-      await migrateDatabase(pgliteHandle(client));
+      await migrateDatabase(await openDatabase({ pgliteClient: client }));
       const dump = await client.dumpDataDir("none");
       const partial = `${file}.${process.pid}.partial`;
       writeFileSync(partial, new Uint8Array(await dump.arrayBuffer()));

@@ -1,6 +1,7 @@
 import type { OrgKind } from "../organizations/organizations.enums.js";
 import { maskAddress, maskBirthDate, maskIdNumber, maskMoneyFen, maskName, maskPhone } from "../../privacy/mask.js";
 import { defineCatalogue } from "../../privacy/project.js";
+import { JURISDICTION_KINDS } from "../../privacy/scope.js";
 import type {
   DisabilityLevel,
   EmploymentStatus,
@@ -16,21 +17,9 @@ import type { HouseholdRow, PersonRow } from "./households.table.js";
 // What each household and person field is, in data-category terms. A field missing here does not
 // exist for the API: the view mapper below is the only way a row reaches a client.
 
-/** Minimum necessity: a full resident ID number never leaves the government bodies that need it. */
-export const FULL_ID_NUMBER_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>([
-  "CIVIL_AFFAIRS",
-  "SUBDISTRICT",
-  "COMMUNITY",
-  "HEALTHCARE_SECURITY",
-  "HEALTH",
-  "EDUCATION",
-  "HOUSING",
-  "HUMAN_RESOURCES",
-  "EMERGENCY_MANAGEMENT",
-  "COURT",
-  "JUSTICE",
-  "RESIDENT",
-]);
+/** Minimum necessity: a full resident ID number never leaves the government bodies that act on the
+ * household under jurisdiction, and the household itself. */
+export const FULL_ID_NUMBER_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>([...JURISDICTION_KINDS, "RESIDENT"]);
 
 export interface HouseholdSource {
   id: string;
