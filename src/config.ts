@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default("qiaoxi-assistance-hub"),
   JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
+  FIELD_KEYS_FILE: z.string().min(1).optional(),
   DEV_ISSUER: z.string().optional(),
   INTROSPECTION: z.string().optional(),
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
@@ -33,6 +34,8 @@ export interface Config {
   readonly dataDir: string;
   readonly jwt: { readonly audience: string; readonly clockToleranceSeconds: number };
   readonly trustedIssuersFile: string | undefined;
+  /** AES-256-GCM field keys and the blind-index key; absent outside production → `dataDir/field-keys.json`. */
+  readonly fieldKeysFile: string | undefined;
   /** Local dev issuer keys in `dataDir`; never on in production unless asked for explicitly. */
   readonly devIssuer: boolean;
   readonly introspection: boolean;
@@ -61,6 +64,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !e.TRUSTED_ISSUERS_FILE && !devIssuer.data) {
     throw new ConfigError("invalid configuration: production needs TRUSTED_ISSUERS_FILE (or DEV_ISSUER=true)");
   }
+  if (production && !e.FIELD_KEYS_FILE) {
+    throw new ConfigError("invalid configuration: production needs FIELD_KEYS_FILE (field encryption keys)");
+  }
   return Object.freeze({
     env: e.NODE_ENV,
     host: e.HOST,
@@ -69,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     jwt: Object.freeze({ audience: e.JWT_AUDIENCE, clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS }),
     trustedIssuersFile: e.TRUSTED_ISSUERS_FILE ? path.resolve(e.TRUSTED_ISSUERS_FILE) : undefined,
+    fieldKeysFile: e.FIELD_KEYS_FILE ? path.resolve(e.FIELD_KEYS_FILE) : undefined,
     devIssuer: devIssuer.data,
     introspection: introspection.data,
     seedDemo: e.SEED_DEMO,

@@ -3,6 +3,7 @@ import type { Principal } from "./auth/principal.js";
 import type { Database } from "./db/client.js";
 import { createHouseholdLoaders } from "./modules/households/index.js";
 import { createOrganizationLoaders } from "./modules/organizations/index.js";
+import type { FieldCipher } from "./privacy/crypto.js";
 import { Projector } from "./privacy/project.js";
 import { AuthError as AuthErrorClass } from "./auth/errors.js";
 
@@ -20,6 +21,8 @@ export interface HubContext {
   /** A token was sent but failed verification; operations report it. */
   readonly authError: AuthError | null;
   readonly db: Database;
+  /** Field encryption: writers seal with it, sources reveal only what a projection discloses. */
+  readonly cipher: FieldCipher;
   readonly loaders: Loaders;
   readonly projector: Projector | null;
 }
@@ -27,6 +30,7 @@ export interface HubContext {
 export function createContext(args: {
   requestId: string;
   db: Database;
+  cipher: FieldCipher;
   principal: Principal | null;
   authError?: AuthError | null;
 }): HubContext {
@@ -35,6 +39,7 @@ export function createContext(args: {
     principal: args.principal,
     authError: args.authError ?? null,
     db: args.db,
+    cipher: args.cipher,
     loaders: createLoaders(args.db),
     projector: args.principal ? new Projector(args.principal) : null,
   };

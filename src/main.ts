@@ -6,6 +6,7 @@ import { openDatabase } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { isDatabaseEmpty, seedDemoDistrict } from "./demo/seed.js";
 import { createLogger } from "./logger.js";
+import { fieldCipherFromConfig } from "./privacy/crypto.js";
 import { buildHubSchema } from "./schema.js";
 import { createHub } from "./server.js";
 
@@ -16,10 +17,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   await migrateDatabase(db);
+  const cipher = fieldCipherFromConfig(config);
 
   const seed = config.seedDemo === "always" || (config.seedDemo === "auto" && db.kind === "pglite");
   if (seed && (await isDatabaseEmpty(db.db))) {
-    const counts = await seedDemoDistrict(db.db);
+    const counts = await seedDemoDistrict(db.db, cipher);
     logger.info({ counts }, "demo district seeded (fictional households)");
   }
 
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   const hub = await createHub({
     schema: await buildHubSchema(),
     db,
+    cipher,
     registry: mergeRegistries(...registries),
     audience: config.jwt.audience,
     clockToleranceSeconds: config.jwt.clockToleranceSeconds,

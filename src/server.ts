@@ -12,11 +12,13 @@ import type { DbHandle } from "./db/client.js";
 import { databaseErrorOf } from "./db/errors.js";
 import type { Logger } from "./logger.js";
 import { OrganizationDirectory } from "./modules/organizations/index.js";
+import type { FieldCipher } from "./privacy/crypto.js";
 import { HubError } from "./shared/errors.js";
 
 export interface HubOptions {
   readonly schema: GraphQLSchema;
   readonly db: DbHandle;
+  readonly cipher: FieldCipher;
   readonly registry: IssuerRegistry;
   readonly audience: string;
   readonly clockToleranceSeconds: number;
@@ -113,11 +115,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         findOrganization: (code) => directory.systemFindByCode(code),
         now: options.now,
       });
-      return createContext({ requestId, db: db.db, principal });
+      return createContext({ requestId, db: db.db, cipher: options.cipher, principal });
     } catch (err) {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
-        return createContext({ requestId, db: db.db, principal: null, authError: err });
+        return createContext({ requestId, db: db.db, cipher: options.cipher, principal: null, authError: err });
       }
       throw err;
     }

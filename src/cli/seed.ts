@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
 import { openDatabase, type DbHandle } from "../db/client.js";
 import { migrateDatabase } from "../db/migrate.js";
+import { fieldCipherFromConfig } from "../privacy/crypto.js";
 import { countDemoTables, DemoSeedError, isDatabaseEmpty, seedDemoDistrict } from "../demo/seed.js";
 
 // `npm run seed`: migrate, then load the fictional demo district into an empty database.
@@ -30,7 +31,7 @@ async function run(): Promise<void> {
       return;
     }
     const started = performance.now();
-    const counts = await seedDemoDistrict(handle.db);
+    const counts = await seedDemoDistrict(handle.db, fieldCipherFromConfig(config));
     const ms = Math.round(performance.now() - started);
     process.stderr.write(`demo district seeded in ${ms} ms (all households, people and numbers are fictional)\n`);
     process.stdout.write(`${JSON.stringify({ seeded: true, ...counts })}\n`);

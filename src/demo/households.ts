@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type {
   DisabilityLevel,
   EmploymentStatus,
@@ -115,6 +116,7 @@ export function generateHouseholds(options: GenerateHouseholdsOptions): DemoHous
       address: makeAddress(rng, community.nameZh, housingSituation),
       housingSituation,
       residenceStatus,
+      bankAccount: demoBankAccount(seed, householdNo),
     };
     const usedNames = new Set<string>();
     const members = specs.map((spec, n) =>
@@ -460,4 +462,15 @@ function pickIncome(rng: Prng, age: number, employment: EmploymentStatus): numbe
       // Urban-rural residents' basic pension for the elderly without an employee pension.
       return age >= 60 ? yuan(160, 260, 1) : 0;
   }
+}
+
+/**
+ * A payee account for about two households in three, derived from the household number so the
+ * rest of the generation draws the same random numbers. The 999 prefix is no bank's.
+ */
+function demoBankAccount(seed: number, householdNo: string): string | null {
+  const digest = createHash("sha256").update(`${seed}:bank:${householdNo}`).digest();
+  if (digest[0]! % 3 === 0) return null;
+  const digits = Array.from(digest.subarray(1, 17), (b) => String(b % 10)).join("");
+  return `999${digits}`;
 }

@@ -1,5 +1,5 @@
 import type { NewCaseRow } from "../modules/cases/cases.table.js";
-import type { NewHouseholdRow, NewPersonRow } from "../modules/households/households.table.js";
+import type { HouseholdRecord, PersonRecord } from "../modules/households/households.records.js";
 import type { NewNeedRow } from "../modules/needs/needs.table.js";
 import type { NewOrganizationRow } from "../modules/organizations/organizations.table.js";
 import type { NewResourceRow } from "../modules/resources/resources.table.js";
@@ -11,11 +11,11 @@ import type { NewResourceRow } from "../modules/resources/resources.table.js";
 type WithId<T> = T & { id: string };
 
 export type DemoOrganizationRow = WithId<NewOrganizationRow>;
-export type DemoHouseholdRow = WithId<NewHouseholdRow>;
-export type DemoPersonRow = WithId<NewPersonRow> &
+export type DemoHouseholdRow = WithId<HouseholdRecord> & { bankAccount: string | null };
+export type DemoPersonRow = WithId<PersonRecord> &
   Required<
     Pick<
-      NewPersonRow,
+      PersonRecord,
       "phone" | "disabilityLevel" | "seriousIllness" | "studentStatus" | "monthlyIncomeFen"
     >
   >;

@@ -1,7 +1,8 @@
 import type { Database } from "../db/client.js";
 import { sql } from "drizzle-orm";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../db/errors.js";
-import { assertValidPersonRow } from "../modules/households/index.js";
+import { assertValidPersonRow, sealHousehold, sealPerson } from "../modules/households/index.js";
+import type { FieldCipher } from "../privacy/crypto.js";
 import { cases } from "../modules/cases/cases.table.js";
 import { households, persons } from "../modules/households/households.table.js";
 import { needs } from "../modules/needs/needs.table.js";
@@ -63,7 +64,7 @@ export async function countDemoTables(db: Database): Promise<DemoSeedCounts> {
  * Inserts the generated demo district in one transaction: all of it or nothing. Refuses, with a
  * DemoSeedError and no rows written, when the database already holds organizations.
  */
-export async function seedDemoDistrict(db: Database, options?: DemoDistrictOptions): Promise<DemoSeedCounts> {
+export async function seedDemoDistrict(db: Database, cipher: FieldCipher, options?: DemoDistrictOptions): Promise<DemoSeedCounts> {
   const district = generateDemoDistrict(options);
   // The seed is a write path like any other: every ID number passes GB 11643 before it is stored.
   district.persons.forEach((p, i) => assertValidPersonRow(p, `persons[${i}]`));
@@ -76,8 +77,9 @@ export async function seedDemoDistrict(db: Database, options?: DemoDistrictOptio
       }
       // Foreign-key order: organizations and households before the rows that point at them.
       for (const batch of chunks(district.organizations)) await tx.insert(organizations).values(batch);
-      for (const batch of chunks(district.households)) await tx.insert(households).values(batch);
-      for (const batch of chunks(district.persons)) await tx.insert(persons).values(batch);
+      // Sealed on the way in: ID numbers, phones and bank accounts are stored encrypted.
+      for (const batch of chunks(district.households)) await tx.insert(households).values(batch.map((h) => sealHousehold(h, cipher)));
+      for (const batch of chunks(district.persons)) await tx.insert(persons).values(batch.map((p) => sealPerson(p, cipher)));
       for (const batch of chunks(district.cases)) await tx.insert(cases).values(batch);
       for (const batch of chunks(district.needs)) await tx.insert(needs).values(batch);
       for (const batch of chunks(district.resources)) await tx.insert(resources).values(batch);

@@ -36,3 +36,8 @@ export const MONEY_BAND_FEN = 500_00;
 export function maskMoneyFen(fen: number): number {
   return Math.floor(fen / MONEY_BAND_FEN) * MONEY_BAND_FEN;
 }
+
+/** A bank account shows only its last four digits. */
+export function maskBankAccount(account: string): string {
+  return `****${account.slice(-4)}`;
+}

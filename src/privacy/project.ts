@@ -7,10 +7,23 @@ import { policyAccess } from "./policy.js";
 // data is built here. Redaction is data (a null or masked value plus a `redactions` entry), never
 // a GraphQL error, and field resolvers only read the finished view.
 
+/**
+ * A protected value that is decrypted only if the projection discloses it (FULL or MASKED):
+ * a withheld ID number is never decrypted at all.
+ */
+export class Sealed<T> {
+  constructor(private readonly open: () => T) {}
+  reveal(): T {
+    return this.open();
+  }
+}
+
+type Revealed<V> = V extends Sealed<infer T> ? T : V;
+
 export interface FieldRule<V> {
   readonly category: DataCategory;
   /** How to show the value when access is MASKED; without one, MASKED means WITHHELD. */
-  readonly mask?: (value: NonNullable<V>) => NonNullable<V>;
+  readonly mask?: (value: NonNullable<Revealed<V>>) => NonNullable<Revealed<V>>;
   /** Minimum necessity: only these org kinds may ever see the value in full. */
   readonly fullOnlyFor?: ReadonlySet<OrgKind>;
 }
@@ -41,7 +54,7 @@ export interface Redaction {
   readonly reason: RedactionReason;
 }
 
-export type View<S extends object> = { readonly [K in keyof S]: S[K] | null } & {
+export type View<S extends object> = { readonly [K in keyof S]: Revealed<S[K]> | null } & {
   readonly redactions: readonly Redaction[];
   /** The relationship this view was reached through; nested relations inherit it. */
   readonly grant: Grant;
@@ -85,14 +98,20 @@ export class Projector {
     const out: Record<string, unknown> = {};
     const redactions: Redaction[] = [];
     for (const d of decisions) {
-      const value = (source as Record<string, unknown>)[d.field];
+      if (d.access === "WITHHELD") {
+        out[d.field] = null;
+        redactions.push({ field: d.field, access: "WITHHELD", reason: d.reason ?? "OUT_OF_REMIT" });
+        continue;
+      }
+      const raw = (source as Record<string, unknown>)[d.field];
+      const value = raw instanceof Sealed ? raw.reveal() : raw;
       if (d.access === "FULL") {
         out[d.field] = value ?? null;
         continue;
       }
       const rule = (catalogue.fields as Record<string, FieldRule<unknown>>)[d.field]!;
-      out[d.field] = d.access === "MASKED" && value != null ? rule.mask!(value) : null;
-      redactions.push({ field: d.field, access: d.access, reason: d.reason ?? "OUT_OF_REMIT" });
+      out[d.field] = value != null ? rule.mask!(value) : null;
+      redactions.push({ field: d.field, access: "MASKED", reason: d.reason ?? "OUT_OF_REMIT" });
     }
     out.redactions = redactions;
     out.grant = grant;

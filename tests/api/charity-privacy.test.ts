@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { persons } from "../../src/db/schema.js";
+import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
 
@@ -13,10 +14,10 @@ describe.each(databaseKinds())("social forces never receive a member's identity 
 
   beforeAll(async () => {
     t = await startTestHub(kind);
-    const rows = await t.db.db.select({ idNumber: persons.idNumber, phone: persons.phone, name: persons.name }).from(persons);
+    const rows = await t.db.db.select({ idNumberEnc: persons.idNumberEnc, phoneEnc: persons.phoneEnc, name: persons.name }).from(persons);
     secrets = {
-      idNumbers: rows.map((r) => r.idNumber),
-      phones: rows.flatMap((r) => (r.phone ? [r.phone] : [])),
+      idNumbers: rows.map((r) => t.cipher.decrypt(r.idNumberEnc, ENCRYPTED_FIELDS.personIdNumber)),
+      phones: rows.flatMap((r) => (r.phoneEnc ? [t.cipher.decrypt(r.phoneEnc, ENCRYPTED_FIELDS.personPhone)] : [])),
       names: rows.map((r) => r.name),
     };
     const civil = await t.token("QX-MZJ", "CASEWORKER");

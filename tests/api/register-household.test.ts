@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { households, persons } from "../../src/db/schema.js";
+import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
 import { idNumberCheckChar } from "../../src/modules/households/id-number.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type GraphQLResult, type TestHub } from "../support/hub.js";
@@ -87,7 +88,8 @@ describe.each(databaseKinds())("registering a household on %s", (kind) => {
   });
 
   it("rejects an ID number already registered elsewhere as CONFLICT, leaving no half-written household", async () => {
-    const [existing] = await t.db.db.select({ idNumber: persons.idNumber }).from(persons).limit(1);
+    const [row] = await t.db.db.select({ enc: persons.idNumberEnc }).from(persons).limit(1);
+    const existing = { idNumber: t.cipher.decrypt(row!.enc, ENCRYPTED_FIELDS.personIdNumber) };
     const members = [{ relationToHead: "HEAD", name: "示例丁", idNumber: existing!.idNumber, workAbility: "FULL", employmentStatus: "EMPLOYED" }];
     const r = await rejected(civil, { input: input({}, members) }, "CONFLICT", /already registered in another household/);
     expect(JSON.stringify(r)).not.toContain(existing!.idNumber.slice(6));

@@ -1,13 +1,19 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { sql } from "drizzle-orm";
+import { getTableName, is, sql } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.js";
 import { MIGRATIONS_FOLDER, migrateDatabase } from "../../src/db/migrate.js";
+import * as schema from "../../src/db/schema.js";
 import { households } from "../../src/db/schema.js";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/databases.js";
 
-const EXPECTED_TABLES = ["cases", "households", "needs", "organizations", "persons", "resources"];
+// Every table in the drizzle table index, so a table without a migration fails here.
+const EXPECTED_TABLES = Object.values(schema)
+  .filter((t): t is PgTable => is(t, PgTable))
+  .map((t) => getTableName(t))
+  .sort();
 const AREA_CODE_CHECKS = [
   "cases_area_code_ck",
   "households_area_code_ck",

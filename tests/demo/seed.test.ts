@@ -4,6 +4,9 @@ import { openDatabase, type DbHandle } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 import { generateDemoDistrict, type DemoDistrict } from "../../src/demo/generate.js";
 import { countDemoTables, DemoSeedError, isDatabaseEmpty, seedDemoDistrict } from "../../src/demo/seed.js";
+import { testCipher } from "../support/cipher.js";
+
+const cipher = testCipher();
 import { households } from "../../src/modules/households/households.table.js";
 import { needs } from "../../src/modules/needs/needs.table.js";
 import { resources } from "../../src/modules/resources/resources.table.js";
@@ -36,7 +39,7 @@ describe("seeding the demo district", () => {
       housingSituation: "OWNED",
       residenceStatus: "LOCAL_HUKOU",
     });
-    await expect(seedDemoDistrict(handle.db)).rejects.toThrow(DemoSeedError);
+    await expect(seedDemoDistrict(handle.db, cipher)).rejects.toThrow(DemoSeedError);
     expect(await countDemoTables(handle.db)).toEqual({ ...EMPTY, households: 1 });
     await handle.db.delete(households).where(eq(households.householdNo, "QXH-000001"));
     expect(await isDatabaseEmpty(handle.db)).toBe(true);
@@ -44,7 +47,7 @@ describe("seeding the demo district", () => {
 
   it("inserts every generated row in one go, well within the time budget", async () => {
     const started = performance.now();
-    const counts = await seedDemoDistrict(handle.db);
+    const counts = await seedDemoDistrict(handle.db, cipher);
     const ms = performance.now() - started;
     const expected = {
       organizations: district.organizations.length,
@@ -83,7 +86,7 @@ describe("seeding the demo district", () => {
 
   it("refuses a second seed with a clear error and leaves the counts unchanged", async () => {
     const before = await countDemoTables(handle.db);
-    const attempt = seedDemoDistrict(handle.db);
+    const attempt = seedDemoDistrict(handle.db, cipher);
     await expect(attempt).rejects.toThrow(DemoSeedError);
     await expect(attempt).rejects.toThrow("the database already holds organizations; demo seed refused");
     expect(await countDemoTables(handle.db)).toEqual(before);

@@ -10,6 +10,8 @@ import { seedDemoDistrict } from "../../src/demo/seed.js";
 import type { Role } from "../../src/modules/organizations/organizations.enums.js";
 import { buildHubSchema } from "../../src/schema.js";
 import { createHub, type Hub } from "../../src/server.js";
+import type { FieldCipher } from "../../src/privacy/crypto.js";
+import { testCipher } from "./cipher.js";
 import { openTestDatabase, type TestDatabaseKind } from "./databases.js";
 
 export const AUDIENCE = "qiaoxi-assistance-hub";
@@ -23,6 +25,7 @@ export interface TestHub {
   readonly hub: Hub;
   readonly db: DbHandle;
   readonly dev: DevIssuers;
+  readonly cipher: FieldCipher;
   /** SQL statements sent since the last reset. */
   readonly statements: string[];
   token(orgCode: string, role?: Role, options?: Partial<MintOptions>): Promise<string>;
@@ -35,12 +38,14 @@ export interface TestHub {
 export async function startTestHub(kind: TestDatabaseKind, options: { seed?: boolean; now?: () => Date } = {}): Promise<TestHub> {
   const statements: string[] = [];
   const db = await openTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
-  if (options.seed !== false) await seedDemoDistrict(db.db);
+  const cipher = testCipher();
+  if (options.seed !== false) await seedDemoDistrict(db.db, cipher);
   const keyDir = mkdtempSync(path.join(os.tmpdir(), "hub-test-keys-"));
   const dev = await loadOrCreateDevIssuers(keyDir);
   const hub = await createHub({
     schema: await buildHubSchema(),
     db,
+    cipher,
     registry: devIssuerRegistry(dev),
     audience: AUDIENCE,
     clockToleranceSeconds: 30,
@@ -53,6 +58,7 @@ export async function startTestHub(kind: TestDatabaseKind, options: { seed?: boo
     hub,
     db,
     dev,
+    cipher,
     statements,
     async token(orgCode, role, extra = {}) {
       const org = findDemoOrganization(orgCode);

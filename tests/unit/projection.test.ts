@@ -3,7 +3,7 @@ import { PERSON_CATALOGUE, type PersonSource } from "../../src/modules/household
 import { OrgKind, ROLES_BY_ORG_KIND } from "../../src/modules/organizations/organizations.enums.js";
 import { DataCategory } from "../../src/privacy/categories.js";
 import { ACCESS_POLICY, policyAccess } from "../../src/privacy/policy.js";
-import { Projector, decideField } from "../../src/privacy/project.js";
+import { Projector, Sealed, decideField } from "../../src/privacy/project.js";
 import { JURISDICTION_GRANT, PUBLISHED_NEED_GRANT, householdScope, needScope } from "../../src/privacy/scope.js";
 import { principal } from "../support/principals.js";
 
@@ -13,9 +13,9 @@ const person: PersonSource = {
   relationToHead: "HEAD",
   sex: "FEMALE",
   name: "示例甲",
-  idNumber: "139901198001011236",
+  idNumber: new Sealed(() => "139901198001011236"),
   birthDate: "1980-01-01",
-  phone: "17400001234",
+  phone: new Sealed(() => "17400001234"),
   disabilityLevel: "LEVEL_2",
   seriousIllness: true,
   workAbility: "PARTIAL",
@@ -52,7 +52,7 @@ describe("access policy matrix", () => {
 describe("projection", () => {
   it("gives civil affairs the whole member within its jurisdiction", () => {
     const view = new Projector(principal("CIVIL_AFFAIRS", "CASEWORKER")).project(PERSON_CATALOGUE, person, JURISDICTION_GRANT);
-    expect(view).toMatchObject({ ...person });
+    expect(view).toMatchObject({ ...person, idNumber: "139901198001011236", phone: "17400001234" });
     expect(view.redactions).toEqual([]);
   });
 
@@ -83,6 +83,16 @@ describe("projection", () => {
     expect(view.name).toBeNull();
     expect(view.phone).toBeNull();
     expect(view.redactions).toContainEqual({ field: "name", access: "WITHHELD", reason: "NOT_ASSIGNED" });
+  });
+
+  it("never decrypts a sealed value that the projection withholds", () => {
+    let opened = 0;
+    const sealed = { ...person, phone: new Sealed(() => (opened++, "17400001234")) };
+    const view = new Projector(principal("CHARITY")).project(PERSON_CATALOGUE, sealed, JURISDICTION_GRANT);
+    expect(view.phone).toBeNull();
+    expect(opened).toBe(0);
+    new Projector(principal("CIVIL_AFFAIRS", "CASEWORKER")).project(PERSON_CATALOGUE, sealed, JURISDICTION_GRANT);
+    expect(opened).toBe(1);
   });
 
   it("reports the role as the reason when the role narrows the remit", () => {

@@ -1,6 +1,7 @@
 import type { OrgKind } from "../organizations/organizations.enums.js";
-import { maskAddress, maskBirthDate, maskIdNumber, maskMoneyFen, maskName, maskPhone } from "../../privacy/mask.js";
-import { defineCatalogue } from "../../privacy/project.js";
+import { ENCRYPTED_FIELDS, type FieldCipher } from "../../privacy/crypto.js";
+import { maskAddress, maskBankAccount, maskBirthDate, maskIdNumber, maskMoneyFen, maskName, maskPhone } from "../../privacy/mask.js";
+import { Sealed, defineCatalogue } from "../../privacy/project.js";
 import { JURISDICTION_KINDS } from "../../privacy/scope.js";
 import type {
   DisabilityLevel,
@@ -26,6 +27,7 @@ export interface HouseholdSource {
   householdNo: string;
   areaCode: string;
   address: string;
+  bankAccount: Sealed<string> | null;
   housingSituation: HousingSituation;
   residenceStatus: ResidenceStatus;
 }
@@ -35,16 +37,19 @@ export const HOUSEHOLD_CATALOGUE = defineCatalogue<HouseholdSource>("Household",
   householdNo: { category: "BASIC" },
   areaCode: { category: "BASIC" },
   address: { category: "CONTACT", mask: maskAddress },
+  bankAccount: { category: "FINANCIAL", mask: maskBankAccount },
   housingSituation: { category: "HOUSING" },
   residenceStatus: { category: "IDENTITY" },
 });
 
-export function householdSource(row: HouseholdRow): HouseholdSource {
+export function householdSource(row: HouseholdRow, cipher: FieldCipher): HouseholdSource {
+  const bankAccount = row.bankAccountEnc;
   return {
     id: row.id,
     householdNo: row.householdNo,
     areaCode: row.areaCode,
     address: row.address,
+    bankAccount: bankAccount ? new Sealed(() => cipher.decrypt(bankAccount, ENCRYPTED_FIELDS.householdBankAccount)) : null,
     housingSituation: row.housingSituation,
     residenceStatus: row.residenceStatus,
   };
@@ -56,9 +61,9 @@ export interface PersonSource {
   relationToHead: RelationToHead;
   sex: Sex;
   name: string;
-  idNumber: string;
+  idNumber: Sealed<string>;
   birthDate: string;
-  phone: string | null;
+  phone: Sealed<string> | null;
   disabilityLevel: DisabilityLevel;
   seriousIllness: boolean;
   workAbility: WorkAbility;
@@ -85,16 +90,17 @@ export const PERSON_CATALOGUE = defineCatalogue<PersonSource>("Person", {
   monthlyIncome: { category: "FINANCIAL", mask: maskMoneyFen },
 });
 
-export function personSource(row: PersonRow): PersonSource {
+export function personSource(row: PersonRow, cipher: FieldCipher): PersonSource {
+  const phone = row.phoneEnc;
   return {
     id: row.id,
     householdId: row.householdId,
     relationToHead: row.relationToHead,
     sex: row.sex,
     name: row.name,
-    idNumber: row.idNumber,
+    idNumber: new Sealed(() => cipher.decrypt(row.idNumberEnc, ENCRYPTED_FIELDS.personIdNumber)),
     birthDate: row.birthDate,
-    phone: row.phone,
+    phone: phone ? new Sealed(() => cipher.decrypt(phone, ENCRYPTED_FIELDS.personPhone)) : null,
     disabilityLevel: row.disabilityLevel,
     seriousIllness: row.seriousIllness,
     workAbility: row.workAbility,

@@ -4,7 +4,9 @@ import { keysetPage } from "../../db/paging.js";
 import { scopeCondition } from "../../db/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
-import { households, persons, type HouseholdRow, type NewHouseholdRow, type NewPersonRow } from "./households.table.js";
+import type { FieldCipher } from "../../privacy/crypto.js";
+import { sealHousehold, sealPerson, type HouseholdRecord, type PersonRecord } from "./households.records.js";
+import { households, persons, type HouseholdRow } from "./households.table.js";
 
 export interface HouseholdFilter {
   /** Division-code prefix, already validated. */
@@ -41,16 +43,18 @@ export class HouseholdRepository {
  * Inserts a household with its members in one transaction: all rows or none. Numbers come from
  * `household_no_seq`. A duplicate ID number surfaces as the database's unique violation.
  */
-export async function insertHouseholdWithMembers(
-  db: Database,
-  household: Omit<NewHouseholdRow, "householdNo" | "id">,
-  members: ReadonlyArray<Omit<NewPersonRow, "householdId" | "id">>,
-): Promise<HouseholdRow> {
+export async function insertHouseholdWithMembers(args: {
+  db: Database;
+  cipher: FieldCipher;
+  household: Omit<HouseholdRecord, "householdNo" | "id">;
+  members: ReadonlyArray<Omit<PersonRecord, "householdId" | "id">>;
+}): Promise<HouseholdRow> {
+  const { db, cipher, household, members } = args;
   return db.transaction(async (tx) => {
     const [seq] = await tx.select({ n: sql<string>`nextval('household_no_seq')` }).from(sql`(select 1) as one`);
     const householdNo = `QXH-${String(seq!.n).padStart(6, "0")}`;
-    const [row] = await tx.insert(households).values({ ...household, householdNo }).returning();
-    await tx.insert(persons).values(members.map((m) => ({ ...m, householdId: row!.id })));
+    const [row] = await tx.insert(households).values(sealHousehold({ ...household, householdNo }, cipher)).returning();
+    await tx.insert(persons).values(members.map((m) => sealPerson({ ...m, householdId: row!.id }, cipher)));
     return row!;
   });
 }

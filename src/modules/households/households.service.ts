@@ -42,7 +42,7 @@ export async function listHouseholds(
     limit: page.limit,
     totalCount,
     keyOf: (r) => r.householdNo,
-    view: (r) => projector.project(HOUSEHOLD_CATALOGUE, householdSource(r), scope.grant),
+    view: (r) => projector.project(HOUSEHOLD_CATALOGUE, householdSource(r, ctx.cipher), scope.grant),
   });
 }
 
@@ -52,14 +52,14 @@ export async function getHousehold(ctx: HubContext, id: string): Promise<Househo
   const { repo, scope } = repositoryFor(ctx);
   const row = await repo.findById(householdId);
   if (!row || scope.kind === "NONE") throw new NotFoundError("household");
-  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row), scope.grant);
+  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), scope.grant);
 }
 
 /** Members of a household the caller already reached; projected under the household's grant. */
 export async function membersOf(ctx: HubContext, household: HouseholdView): Promise<PersonView[]> {
   const { projector } = viewerOf(ctx);
   const rows = await ctx.loaders.membersByHouseholdId.load(household.id as string);
-  return rows.map((r) => projector.project(PERSON_CATALOGUE, personSource(r), household.grant));
+  return rows.map((r) => projector.project(PERSON_CATALOGUE, personSource(r, ctx.cipher), household.grant));
 }
 
 /** The household of a record the caller reached (a case, a need), under that record's grant. */
@@ -70,7 +70,7 @@ export async function householdOf(
   if (!parent.householdId) return null;
   const { projector } = viewerOf(ctx);
   const row: HouseholdRow | null = await ctx.loaders.householdById.load(parent.householdId);
-  return row ? projector.project(HOUSEHOLD_CATALOGUE, householdSource(row), parent.grant) : null;
+  return row ? projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), parent.grant) : null;
 }
 
 /** Single-window registration (一门受理): validated, atomic, returned as the caller may see it. */
@@ -79,14 +79,14 @@ export async function registerHousehold(ctx: HubContext, input: HouseholdRegistr
   const { household, members } = validateHouseholdRegistration(input, principal.org.jurisdictionAreaCode);
   let row: HouseholdRow;
   try {
-    row = await insertHouseholdWithMembers(ctx.db, household, members);
+    row = await insertHouseholdWithMembers({ db: ctx.db, cipher: ctx.cipher, household, members });
   } catch (err) {
     const db = databaseErrorOf(err);
-    if (db?.code === UNIQUE_VIOLATION && db.constraint === "persons_id_number_uq") {
+    if (db?.code === UNIQUE_VIOLATION && db.constraint === "persons_id_number_bidx_uq") {
       // Never echo the number: the caller knows which one it sent.
       throw new ConflictError("a member's ID number is already registered in another household", { field: "input.members" });
     }
     throw err;
   }
-  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row), householdScope(principal).grant);
+  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), householdScope(principal).grant);
 }

@@ -33,6 +33,8 @@ export const households = pgTable(
     /** Community (村/社区) code where the household lives. */
     areaCode: areaCode().notNull(),
     address: text("address").notNull(),
+    /** Payee bank account for benefit payments, AES-256-GCM encrypted (see privacy/crypto.ts). */
+    bankAccountEnc: text("bank_account_enc"),
     housingSituation: housingSituationEnum("housing_situation").notNull(),
     residenceStatus: residenceStatusEnum("residence_status").notNull(),
     ...timestamps,
@@ -53,9 +55,12 @@ export const persons = pgTable(
       .references(() => households.id, { onDelete: "cascade" }),
     relationToHead: relationToHeadEnum("relation_to_head").notNull(),
     name: text("name").notNull(),
-    /** 18-character resident ID number (GB 11643), validated on every write path. */
-    idNumber: varchar("id_number", { length: 18 }).notNull(),
-    phone: varchar("phone", { length: 20 }),
+    /** Resident ID number (GB 11643, validated on every write path), AES-256-GCM encrypted. */
+    idNumberEnc: text("id_number_enc").notNull(),
+    /** Keyed blind index (HMAC-SHA-256) of the ID number: exact lookup and uniqueness, no plaintext. */
+    idNumberBidx: varchar("id_number_bidx", { length: 64 }).notNull(),
+    /** Phone, AES-256-GCM encrypted. */
+    phoneEnc: text("phone_enc"),
     birthDate: date("birth_date", { mode: "string" }).notNull(),
     sex: sexEnum("sex").notNull(),
     disabilityLevel: disabilityLevelEnum("disability_level").notNull().default("NONE"),
@@ -69,9 +74,7 @@ export const persons = pgTable(
   },
   (t) => [
     index("persons_household_id_idx").on(t.householdId),
-    uniqueIndex("persons_id_number_uq").on(t.idNumber),
-    // Defence in depth: the application validates the GB 11643 checksum on every write path.
-    check("persons_id_number_shape_ck", sql`${t.idNumber} ~ '^[1-9][0-9]{16}[0-9X]$'`),
+    uniqueIndex("persons_id_number_bidx_uq").on(t.idNumberBidx),
     check("persons_monthly_income_ck", sql`${t.monthlyIncomeFen} >= 0`),
   ],
 );

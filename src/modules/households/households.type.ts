@@ -41,6 +41,9 @@ export class HouseholdType implements View<HouseholdSource> {
   @Field(() => String, { nullable: true, description: "住址 — address (CONTACT)" })
   address!: string | null;
 
+  @Field(() => String, { nullable: true, description: "收款账户 — payee bank account for benefits (FINANCIAL); masked to the last four digits" })
+  bankAccount!: string | null;
+
   @Field(() => HousingSituation.object, { nullable: true, description: "HOUSING" })
   housingSituation!: HousingSituation | null;
 

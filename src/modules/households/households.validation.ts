@@ -9,7 +9,7 @@ import type {
   StudentStatus,
   WorkAbility,
 } from "./households.enums.js";
-import type { NewHouseholdRow, NewPersonRow } from "./households.table.js";
+import type { HouseholdRecord, PersonRecord } from "./households.records.js";
 import { ID_NUMBER_PROBLEM_MESSAGES, parseIdNumber } from "./id-number.js";
 
 // Every write path for households and persons goes through these checks; they are pure so the
@@ -42,7 +42,7 @@ export interface HouseholdRegistrationData {
   members: PersonInputData[];
 }
 
-export type ValidPerson = Omit<NewPersonRow, "householdId" | "id">;
+export type ValidPerson = Omit<PersonRecord, "householdId" | "id">;
 
 /** Validates one member; birth date and sex come from the ID number, so they cannot disagree. */
 export function validatePersonInput(p: PersonInputData, field: string, today: Date = new Date()): ValidPerson {
@@ -77,7 +77,7 @@ export function validatePersonInput(p: PersonInputData, field: string, today: Da
 }
 
 /** Checks a person row that did not come through validatePersonInput (seed, imports). */
-export function assertValidPersonRow(row: NewPersonRow, field = "person"): void {
+export function assertValidPersonRow(row: PersonRecord, field = "person"): void {
   const parsed = parseIdNumber(row.idNumber);
   if (!parsed.ok) throw new InputError(`${field}.idNumber ${ID_NUMBER_PROBLEM_MESSAGES[parsed.problem]}`, `${field}.idNumber`);
   if (parsed.value.birthDate !== row.birthDate || parsed.value.sex !== row.sex) {
@@ -93,7 +93,7 @@ export function validateHouseholdRegistration(
   input: HouseholdRegistrationData,
   jurisdictionAreaCode: string,
   today: Date = new Date(),
-): { household: Omit<NewHouseholdRow, "householdNo" | "id">; members: ValidPerson[] } {
+): { household: Omit<HouseholdRecord, "householdNo" | "id">; members: ValidPerson[] } {
   const areaCode = input.areaCode.trim();
   if (!isAreaCode(areaCode) || areaCode.endsWith("000")) {
     throw new InputError("areaCode must be the 12-digit code of a community (村/社区)", "input.areaCode");

@@ -8,3 +8,4 @@ export { householdOf, type HouseholdView, type PersonView } from "./households.s
 export { HouseholdType, PersonType } from "./households.type.js";
 export { HouseholdResolver } from "./households.resolver.js";
 export { assertValidPersonRow, validateHouseholdRegistration, validatePersonInput } from "./households.validation.js";
+export { sealHousehold, sealPerson, idNumberIndex, type PersonRecord, type HouseholdRecord } from "./households.records.js";

@@ -1,3 +1,0 @@
-CREATE SEQUENCE "public"."household_no_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
-ALTER TABLE "persons" ADD CONSTRAINT "persons_id_number_shape_ck" CHECK ("persons"."id_number" ~ '^[1-9][0-9]{16}[0-9X]$');--> statement-breakpoint
-ALTER TABLE "persons" ADD CONSTRAINT "persons_monthly_income_ck" CHECK ("persons"."monthly_income_fen" >= 0);

@@ -1,0 +1,67 @@
+import { bigint, index, pgEnum, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { dataCategoryEnum } from "../privacy/privacy.table.js";
+import { orgKindEnum } from "../modules/organizations/organizations.table.js";
+
+// Two append-only, hash-chained streams (policy clause 22). A trigger refuses UPDATE and DELETE;
+// each row's hash covers its content and the previous row's hash, so an edit by anyone who can
+// bypass the trigger is still detected by verification.
+
+export const accessOutcomeEnum = pgEnum("access_outcome", ["ALLOWED", "DENIED"]);
+
+export const accessLog = pgTable(
+  "access_log",
+  {
+    /** 1, 2, 3 … with no gaps: assigned under the append lock, so a deleted row leaves a hole. */
+    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    requestId: varchar("request_id", { length: 64 }).notNull(),
+    subject: text("subject").notNull(),
+    orgCode: varchar("org_code", { length: 64 }).notNull(),
+    orgKind: orgKindEnum("org_kind").notNull(),
+    role: varchar("role", { length: 32 }).notNull(),
+    purpose: text("purpose"),
+    /** GraphQL operation path, e.g. `Query.household` or `Query.cases`. */
+    operation: text("operation").notNull(),
+    outcome: accessOutcomeEnum("outcome").notNull(),
+    entityType: varchar("entity_type", { length: 32 }).notNull(),
+    entityIds: text("entity_ids").array().notNull(),
+    householdIds: uuid("household_ids").array().notNull(),
+    /** Categories disclosed in FULL (what was actually shown, not what was asked). */
+    categoriesFull: dataCategoryEnum("categories_full").array().notNull(),
+    /** A reason code for DENIED entries; never personal data. */
+    detail: text("detail"),
+    prevHash: varchar("prev_hash", { length: 64 }).notNull(),
+    hash: varchar("hash", { length: 64 }).notNull(),
+  },
+  (t) => [
+    index("access_log_household_ids_idx").using("gin", t.householdIds),
+    index("access_log_at_idx").on(t.at),
+  ],
+);
+
+export const changeLog = pgTable(
+  "change_log",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    requestId: varchar("request_id", { length: 64 }).notNull(),
+    subject: text("subject").notNull(),
+    orgCode: varchar("org_code", { length: 64 }).notNull(),
+    role: varchar("role", { length: 32 }).notNull(),
+    entityType: varchar("entity_type", { length: 32 }).notNull(),
+    entityId: text("entity_id").notNull(),
+    householdId: uuid("household_id"),
+    field: text("field").notNull(),
+    /** Sensitive values are never stored here in clear: see audit/change-log.ts. */
+    oldValue: text("old_value"),
+    newValue: text("new_value"),
+    prevHash: varchar("prev_hash", { length: 64 }).notNull(),
+    hash: varchar("hash", { length: 64 }).notNull(),
+  },
+  (t) => [index("change_log_entity_idx").on(t.entityType, t.entityId), index("change_log_household_id_idx").on(t.householdId)],
+);
+
+export type AccessLogRow = typeof accessLog.$inferSelect;
+export type NewAccessLogRow = typeof accessLog.$inferInsert;
+export type ChangeLogRow = typeof changeLog.$inferSelect;
+export type NewChangeLogRow = typeof changeLog.$inferInsert;

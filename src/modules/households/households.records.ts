@@ -1,0 +1,35 @@
+import { ENCRYPTED_FIELDS, type FieldCipher } from "../../privacy/crypto.js";
+import type { NewHouseholdRow, NewPersonRow } from "./households.table.js";
+
+// Households and persons as the domain knows them (plaintext), and the sealing step that turns
+// them into rows: every writer goes through sealPerson/sealHousehold, so no write path can store a
+// protected value in clear.
+
+export type PersonRecord = Omit<NewPersonRow, "idNumberEnc" | "idNumberBidx" | "phoneEnc"> & {
+  idNumber: string;
+  phone?: string | null;
+};
+
+export type HouseholdRecord = Omit<NewHouseholdRow, "bankAccountEnc"> & { bankAccount?: string | null };
+
+/** Blind-index purpose of resident ID numbers (lookup and uniqueness). */
+export const ID_NUMBER_INDEX = "persons.id_number";
+
+export function idNumberIndex(cipher: FieldCipher, idNumber: string): string {
+  return cipher.blindIndex(idNumber, ID_NUMBER_INDEX);
+}
+
+export function sealPerson(record: PersonRecord, cipher: FieldCipher): NewPersonRow {
+  const { idNumber, phone, ...rest } = record;
+  return {
+    ...rest,
+    idNumberEnc: cipher.encrypt(idNumber, ENCRYPTED_FIELDS.personIdNumber),
+    idNumberBidx: idNumberIndex(cipher, idNumber),
+    phoneEnc: phone ? cipher.encrypt(phone, ENCRYPTED_FIELDS.personPhone) : null,
+  };
+}
+
+export function sealHousehold(record: HouseholdRecord, cipher: FieldCipher): NewHouseholdRow {
+  const { bankAccount, ...rest } = record;
+  return { ...rest, bankAccountEnc: bankAccount ? cipher.encrypt(bankAccount, ENCRYPTED_FIELDS.householdBankAccount) : null };
+}

@@ -1,0 +1,155 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// Field encryption at rest: AES-256-GCM with the key id stored in every value, so keys rotate
+// without a flag day, and a keyed blind index (HMAC-SHA-256) for exact lookup and uniqueness.
+// A database dump alone discloses none of the protected values.
+
+const VERSION = "v1";
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const KEY_ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+export interface FieldKeys {
+  readonly activeKeyId: string;
+  readonly keys: ReadonlyMap<string, Buffer>;
+  /** Never rotated with the encryption keys: every blind index would have to be recomputed. */
+  readonly blindIndexKey: Buffer;
+}
+
+export class FieldCryptoError extends Error {
+  override readonly name = "FieldCryptoError";
+}
+
+const KeyFileSchema = z.object({
+  active: z.string().regex(KEY_ID),
+  keys: z.record(z.string().regex(KEY_ID), z.string()),
+  blindIndexKey: z.string(),
+});
+export type FieldKeyFile = z.infer<typeof KeyFileSchema>;
+
+function decodeKey(name: string, b64: string): Buffer {
+  const key = Buffer.from(b64, "base64");
+  if (key.length !== KEY_BYTES) throw new FieldCryptoError(`field key ${name} must be ${KEY_BYTES} bytes, base64`);
+  return key;
+}
+
+export function parseFieldKeyFile(json: unknown, source: string): FieldKeys {
+  const parsed = KeyFileSchema.safeParse(json);
+  if (!parsed.success) throw new FieldCryptoError(`invalid field key file ${source}: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`);
+  const keys = new Map(Object.entries(parsed.data.keys).map(([kid, b64]) => [kid, decodeKey(kid, b64)]));
+  if (!keys.has(parsed.data.active)) throw new FieldCryptoError(`field key file ${source}: active key ${parsed.data.active} is not among its keys`);
+  return { activeKeyId: parsed.data.active, keys, blindIndexKey: decodeKey("blindIndexKey", parsed.data.blindIndexKey) };
+}
+
+export function readFieldKeyFile(file: string): FieldKeys {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new FieldCryptoError(`cannot read field key file ${file}: ${(err as Error).message}`);
+  }
+  return parseFieldKeyFile(json, file);
+}
+
+export function writeFieldKeyFile(file: string, keys: FieldKeys): void {
+  const body: FieldKeyFile = {
+    active: keys.activeKeyId,
+    keys: Object.fromEntries([...keys.keys].map(([kid, key]) => [kid, key.toString("base64")])),
+    blindIndexKey: keys.blindIndexKey.toString("base64"),
+  };
+  mkdirSync(path.dirname(file), { recursive: true });
+  // Write-then-rename: a hub reading the file mid-write sees the old or the new file, never half.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, JSON.stringify(body, null, 2), { mode: 0o600 });
+  chmodSync(partial, 0o600);
+  renameSync(partial, file);
+}
+
+export function newKeyId(now: Date = new Date()): string {
+  return `k${now.toISOString().slice(0, 19).replace(/[-:T]/g, "")}${randomBytes(2).toString("hex")}`;
+}
+
+/** Development: `DATA_DIR/field-keys.json`, created on first use. */
+export function loadOrCreateDevFieldKeys(dataDir: string): { file: string; keys: FieldKeys } {
+  const file = path.join(dataDir, "field-keys.json");
+  if (!existsSync(file)) {
+    const kid = newKeyId();
+    writeFieldKeyFile(file, { activeKeyId: kid, keys: new Map([[kid, randomBytes(KEY_BYTES)]]), blindIndexKey: randomBytes(KEY_BYTES) });
+  }
+  return { file, keys: readFieldKeyFile(file) };
+}
+
+/**
+ * Encrypts and decrypts field values. `context` (e.g. `persons.id_number`) is bound as additional
+ * data, so a value copied into another column does not decrypt. A value under a key id this
+ * process does not know triggers one reload of the key source: a rotation that added a key is
+ * picked up without a restart.
+ */
+export class FieldCipher {
+  private keys: FieldKeys;
+
+  constructor(
+    keys: FieldKeys,
+    private readonly reload?: () => FieldKeys,
+  ) {
+    this.keys = keys;
+  }
+
+  get activeKeyId(): string {
+    return this.keys.activeKeyId;
+  }
+
+  encrypt(plaintext: string, context: string): string {
+    const key = this.keys.keys.get(this.keys.activeKeyId)!;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    cipher.setAAD(Buffer.from(context, "utf8"));
+    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+    return [VERSION, this.keys.activeKeyId, iv.toString("base64url"), body.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+  }
+
+  decrypt(value: string, context: string): string {
+    const parts = value.split(".");
+    if (parts.length !== 5 || parts[0] !== VERSION) throw new FieldCryptoError(`not a ${VERSION} encrypted value`);
+    const [, kid, iv, body, tag] = parts as [string, string, string, string, string];
+    let key = this.keys.keys.get(kid);
+    if (!key && this.reload) {
+      this.keys = this.reload();
+      key = this.keys.keys.get(kid);
+    }
+    if (!key) throw new FieldCryptoError(`unknown field key ${kid}`);
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    decipher.setAAD(Buffer.from(context, "utf8"));
+    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    try {
+      return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+    } catch {
+      throw new FieldCryptoError(`encrypted value under ${kid} fails authentication`);
+    }
+  }
+
+  keyIdOf(value: string): string {
+    return value.split(".")[1] ?? "";
+  }
+
+  /** Keyed blind index: equal inputs give equal indexes; without the key it reveals nothing. */
+  blindIndex(value: string, purpose: string): string {
+    return createHmac("sha256", this.keys.blindIndexKey).update(purpose).update("\0").update(value).digest("hex");
+  }
+}
+
+/** The encrypted columns, for writers and for key rotation. */
+export const ENCRYPTED_FIELDS = {
+  personIdNumber: "persons.id_number",
+  personPhone: "persons.phone",
+  householdBankAccount: "households.bank_account",
+} as const;
+
+/** The hub's cipher: keys from FIELD_KEYS_FILE, or development keys in DATA_DIR. Re-reads the file on an unknown key id. */
+export function fieldCipherFromConfig(config: { fieldKeysFile: string | undefined; dataDir: string }): FieldCipher {
+  const file = config.fieldKeysFile ?? loadOrCreateDevFieldKeys(config.dataDir).file;
+  return new FieldCipher(readFieldKeyFile(file), () => readFieldKeyFile(file));
+}
