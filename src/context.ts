@@ -1,6 +1,8 @@
 import type { AuthError } from "./auth/errors.js";
 import type { Principal } from "./auth/principal.js";
 import type { Database } from "./db/client.js";
+import { createConsentLoader } from "./modules/consents/index.js";
+import { createGrantLoader } from "./modules/grants/index.js";
 import { createHouseholdLoaders } from "./modules/households/index.js";
 import { createOrganizationLoaders } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
@@ -10,8 +12,14 @@ import { AuthError as AuthErrorClass } from "./auth/errors.js";
 // One context per request: the verified caller, fresh loaders (never shared across requests or
 // callers) and the projector that caches this caller's policy decisions.
 
-export function createLoaders(db: Database) {
-  return { ...createHouseholdLoaders(db), ...createOrganizationLoaders(db) };
+export function createLoaders(db: Database, principal: Principal | null) {
+  return {
+    ...createHouseholdLoaders(db),
+    ...createOrganizationLoaders(db),
+    // Caller-specific: which households this organization holds grants for, and their consents.
+    grantsByHousehold: principal ? createGrantLoader(db, principal.org.id) : null,
+    consentsByHousehold: principal ? createConsentLoader(db, { orgId: principal.org.id, orgKind: principal.org.kind }) : null,
+  };
 }
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -40,7 +48,7 @@ export function createContext(args: {
     authError: args.authError ?? null,
     db: args.db,
     cipher: args.cipher,
-    loaders: createLoaders(args.db),
+    loaders: createLoaders(args.db, args.principal),
     projector: args.principal ? new Projector(args.principal) : null,
   };
 }

@@ -1,5 +1,6 @@
 import { and, eq, like, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { hasLiveGrant } from "../modules/grants/index.js";
 import type { RecordScope } from "../privacy/scope.js";
 
 /**
@@ -15,6 +16,8 @@ export function scopeCondition(
       return like(columns.areaCode, `${scope.areaPrefix}%`);
     case "HOUSEHOLD":
       return eq(columns.householdId, scope.householdId);
+    case "GRANTED":
+      return hasLiveGrant(scope.orgId, columns.householdId);
     case "PUBLISHED":
       return columns.published ? and(like(columns.areaCode, `${scope.areaPrefix}%`), columns.published)! : sql`false`;
     case "NONE":

@@ -12,6 +12,8 @@ interface KindPolicy {
   readonly remit: CategoryAccess;
   /** Narrower access for particular roles inside the organization. */
   readonly roles?: Partial<{ readonly [R in Role]: CategoryAccess }>;
+  /** Ceilings that hold unless the household has a live consent covering the category. */
+  readonly withoutConsent?: CategoryAccess;
 }
 
 const F = "FULL" as const;
@@ -60,11 +62,16 @@ export const ACCESS_POLICY: { readonly [K in OrgKind]: KindPolicy } = {
   JUSTICE: { remit: { BASIC: F, CASE: F, IDENTITY: M } },
   // 财政局: budgets and aggregates only.
   FINANCE: { remit: { BASIC: F } },
-  // Charities, volunteers and agencies: no identity, no contact, no finances without consent.
-  CHARITY: { remit: { BASIC: F, IDENTITY: M, DISABILITY: M, EDUCATION: M, HOUSING: M } },
-  VOLUNTEER_ORG: { remit: { BASIC: F, IDENTITY: M, DISABILITY: M } },
+  // Charities, volunteers and agencies reach a household only through a claim or an assignment,
+  // and see names and contact only under the household's consent; never finances.
+  CHARITY: {
+    remit: { BASIC: F, IDENTITY: F, CONTACT: F, DISABILITY: M, EDUCATION: M, HOUSING: M },
+    withoutConsent: { IDENTITY: M, CONTACT: W },
+  },
+  VOLUNTEER_ORG: { remit: { BASIC: F, IDENTITY: F, CONTACT: F, DISABILITY: M }, withoutConsent: { IDENTITY: M, CONTACT: W } },
   SOCIAL_WORK_AGENCY: {
-    remit: { BASIC: F, CASE: M, IDENTITY: M, DISABILITY: F, HEALTH: M, EDUCATION: M, EMPLOYMENT: M, HOUSING: M },
+    remit: { BASIC: F, CASE: M, IDENTITY: F, CONTACT: F, DISABILITY: F, HEALTH: M, EDUCATION: M, EMPLOYMENT: M, HOUSING: M },
+    withoutConsent: { IDENTITY: M, CONTACT: W },
   },
   // A household sees its own file, except protection notes that may concern a member.
   RESIDENT: { remit: { ...everything(F), PROTECTION: W } },
@@ -85,3 +92,18 @@ export function policyAccess(kind: OrgKind, role: Role, category: DataCategory):
   if (roleAccess !== undefined && accessBelow(roleAccess, remit)) return { access: roleAccess, limitedBy: "ROLE" };
   return { access: remit, limitedBy: remit === F ? null : "REMIT" };
 }
+
+/** The ceiling for a category when the household has not consented, if the kind needs consent. */
+export function withoutConsentCap(kind: OrgKind, category: DataCategory): Access | undefined {
+  return ACCESS_POLICY[kind].withoutConsent?.[category];
+}
+
+/** Categories a consent can open: those some kind may see only with consent. Policy as data. */
+export const CONSENTABLE_CATEGORIES: ReadonlySet<DataCategory> = new Set(
+  Object.values(ACCESS_POLICY).flatMap((p) => Object.keys(p.withoutConsent ?? {}) as DataCategory[]),
+);
+
+/** Organization kinds whose access depends on consent. */
+export const CONSENT_REQUIRED_KINDS: ReadonlySet<OrgKind> = new Set(
+  (Object.keys(ACCESS_POLICY) as OrgKind[]).filter((k) => ACCESS_POLICY[k].withoutConsent !== undefined),
+);

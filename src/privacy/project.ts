@@ -1,7 +1,7 @@
 import type { Principal } from "../auth/principal.js";
 import type { OrgKind } from "../modules/organizations/organizations.enums.js";
 import { accessBelow, minAccess, type Access, type DataCategory, type RedactionReason } from "./categories.js";
-import { policyAccess } from "./policy.js";
+import { policyAccess, withoutConsentCap } from "./policy.js";
 
 // view = project(principal, entity, relationship, consents): every object that carries household
 // data is built here. Redaction is data (a null or masked value plus a `redactions` entry), never
@@ -46,6 +46,8 @@ export interface Grant {
   readonly relationship: "JURISDICTION" | "SELF" | "PUBLISHED_NEED" | "REFERRAL" | "ASSIGNMENT" | "CLAIM";
   /** Per-category ceilings of this relationship; absent categories are not limited by it. */
   readonly caps?: Partial<{ readonly [C in DataCategory]: Access }>;
+  /** Categories the household has consented to disclose to this caller (live consents only). */
+  readonly consented?: ReadonlySet<DataCategory>;
 }
 
 export interface Redaction {
@@ -74,6 +76,11 @@ export function decideField<V>(principal: Principal, rule: FieldRule<V>, grant: 
   if (rule.fullOnlyFor && !rule.fullOnlyFor.has(principal.org.kind) && access === "FULL") {
     access = "MASKED";
     reason = "MINIMUM_NECESSITY";
+  }
+  const noConsentCap = withoutConsentCap(principal.org.kind, rule.category);
+  if (noConsentCap !== undefined && !grant.consented?.has(rule.category) && accessBelow(noConsentCap, access)) {
+    access = noConsentCap;
+    reason = "NO_CONSENT";
   }
   const cap = grant.caps?.[rule.category];
   if (cap !== undefined && accessBelow(cap, access)) {
@@ -124,7 +131,7 @@ export class Projector {
   }
 
   private decide<S extends object>(catalogue: EntityCatalogue<S>, grant: Grant): readonly FieldDecision[] {
-    const key = `${catalogue.entity}|${grant.relationship}|${JSON.stringify(grant.caps ?? {})}`;
+    const key = `${catalogue.entity}|${grant.relationship}|${JSON.stringify(grant.caps ?? {})}|${[...(grant.consented ?? [])].sort().join(",")}`;
     let decisions = this.decisions.get(key);
     if (!decisions) {
       decisions = Object.entries(catalogue.fields as Record<string, FieldRule<unknown>>).map(([field, rule]) => ({

@@ -12,6 +12,9 @@ export type RecordScope =
   | { readonly kind: "AREA"; readonly areaPrefix: string; readonly grant: Grant }
   /** Exactly one household (a resident acting for its own). */
   | { readonly kind: "HOUSEHOLD"; readonly householdId: string; readonly grant: Grant }
+  /** Households the organization holds a live grant for (referral, assignment, claim); the
+   * per-household grant, with its categories and the household's consents, is resolved per row. */
+  | { readonly kind: "GRANTED"; readonly orgId: string; readonly grant: Grant }
   /** Needs published for matching inside the prefix (charities, volunteers, agencies). */
   | { readonly kind: "PUBLISHED"; readonly areaPrefix: string; readonly grant: Grant }
   /** Nothing reachable; its grant withholds everything should a row ever slip through. */
@@ -32,8 +35,8 @@ export const JURISDICTION_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>([
   "JUSTICE",
 ]);
 
-/** Social forces see needs published for matching; households only through later grants. */
-const PUBLISHED_NEED_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>(["CHARITY", "VOLUNTEER_ORG", "SOCIAL_WORK_AGENCY"]);
+/** Social forces see needs published for matching, and households only through grants. */
+const SOCIAL_FORCE_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>(["CHARITY", "VOLUNTEER_ORG", "SOCIAL_WORK_AGENCY"]);
 
 export const NO_GRANT: Grant = Object.freeze({
   relationship: "JURISDICTION",
@@ -66,12 +69,14 @@ export function householdScope(principal: Principal): RecordScope {
   if (JURISDICTION_KINDS.has(principal.org.kind)) {
     return { kind: "AREA", areaPrefix: areaPrefix(principal.org.jurisdictionAreaCode), grant: JURISDICTION_GRANT };
   }
+  if (SOCIAL_FORCE_KINDS.has(principal.org.kind)) return { kind: "GRANTED", orgId: principal.org.id, grant: NO_GRANT };
   return NONE;
 }
 
 /** Scope for needs: as households, plus published needs for the social forces. */
 export function needScope(principal: Principal): RecordScope {
-  if (PUBLISHED_NEED_KINDS.has(principal.org.kind)) {
+  // Claimed needs (and their households) will arrive through CLAIM grants with the claims workflow.
+  if (SOCIAL_FORCE_KINDS.has(principal.org.kind)) {
     return { kind: "PUBLISHED", areaPrefix: areaPrefix(principal.org.jurisdictionAreaCode), grant: PUBLISHED_NEED_GRANT };
   }
   return householdScope(principal);

@@ -64,8 +64,22 @@ describe("projection", () => {
     expect(view.monthlyIncome).toBeNull();
     expect(view.birthDate).toBe("1980-**-**");
     expect(view.sex).toBe("FEMALE");
-    expect(view.redactions).toContainEqual({ field: "phone", access: "WITHHELD", reason: "OUT_OF_REMIT" });
-    expect(view.redactions).toContainEqual({ field: "idNumber", access: "MASKED", reason: "OUT_OF_REMIT" });
+    expect(view.redactions).toContainEqual({ field: "phone", access: "WITHHELD", reason: "NO_CONSENT" });
+    expect(view.redactions).toContainEqual({ field: "name", access: "MASKED", reason: "NO_CONSENT" });
+    expect(view.redactions).toContainEqual({ field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" });
+    expect(view.redactions).toContainEqual({ field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" });
+  });
+
+  it("opens names and contact to a charity under consent, but never the full ID number or finances", () => {
+    const consented = { relationship: "CLAIM", consented: new Set(["IDENTITY", "CONTACT"] as const) } as const;
+    const view = new Projector(principal("CHARITY")).project(PERSON_CATALOGUE, person, consented);
+    expect(view).toMatchObject({ name: "示例甲", phone: "17400001234", birthDate: "1980-01-01", idNumber: "139901********1236", monthlyIncome: null });
+  });
+
+  it("does not let consent widen a relationship's ceiling", () => {
+    const view = new Projector(principal("CHARITY")).project(PERSON_CATALOGUE, person, { ...PUBLISHED_NEED_GRANT, consented: new Set(["IDENTITY", "CONTACT"] as const) });
+    expect(view.name).toBeNull();
+    expect(view.phone).toBeNull();
   });
 
   it("never gives a full ID number to kinds outside minimum necessity, even when the category is full", () => {
@@ -107,8 +121,8 @@ describe("record scope", () => {
     expect(householdScope(principal("SUBDISTRICT", "CASEWORKER", "130104001000"))).toMatchObject({ kind: "AREA", areaPrefix: "130104001" });
   });
 
-  it("gives charities no households but the published needs of their area", () => {
-    expect(householdScope(principal("CHARITY")).kind).toBe("NONE");
+  it("gives charities households only through grants, and the published needs of their area", () => {
+    expect(householdScope(principal("CHARITY"))).toMatchObject({ kind: "GRANTED", orgId: principal("CHARITY").org.id });
     expect(needScope(principal("CHARITY"))).toMatchObject({ kind: "PUBLISHED", areaPrefix: "130104" });
   });
 

@@ -8,6 +8,7 @@ import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/grap
 import { areaPrefixOrThrow, uuidOrThrow } from "../../shared/validate.js";
 import type { AssistanceType, CaseStatus } from "./cases.enums.js";
 import { CASE_CATALOGUE, caseSource, type CaseSource } from "./cases.policy.js";
+import { grantResolver } from "../grants/index.js";
 import { CaseRepository } from "./cases.repository.js";
 
 export type CaseView = View<CaseSource>;
@@ -37,12 +38,13 @@ export async function listCases(ctx: HubContext, args: { filter?: CaseFilterArgs
     },
     page,
   );
+  const grantOf = await grantResolver(ctx, scope, rows.map((r) => r.householdId));
   return toPage({
     rows,
     limit: page.limit,
     totalCount,
     keyOf: (r) => r.caseNo,
-    view: (r) => projector.project(CASE_CATALOGUE, caseSource(r), scope.grant),
+    view: (r) => projector.project(CASE_CATALOGUE, caseSource(r), grantOf(r.householdId)),
   });
 }
 
@@ -52,5 +54,6 @@ export async function getCase(ctx: HubContext, id: string): Promise<CaseView> {
   const scope = householdScope(principal);
   const row = await new CaseRepository(ctx.db, scope).findById(caseId);
   if (!row) throw new NotFoundError("case");
-  return projector.project(CASE_CATALOGUE, caseSource(row), scope.grant);
+  const grantOf = await grantResolver(ctx, scope, [row.householdId]);
+  return projector.project(CASE_CATALOGUE, caseSource(row), grantOf(row.householdId));
 }

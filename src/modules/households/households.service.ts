@@ -15,6 +15,7 @@ import {
   type PersonSource,
 } from "./households.policy.js";
 import { NATURAL_KEY } from "../../db/paging.js";
+import { grantResolver } from "../grants/index.js";
 import { HouseholdRepository, insertHouseholdWithMembers } from "./households.repository.js";
 import { validateHouseholdRegistration, type HouseholdRegistrationData } from "./households.validation.js";
 import type { HouseholdRow } from "./households.table.js";
@@ -37,12 +38,13 @@ export async function listHouseholds(
   const areaPrefix = args.filter?.areaCode != null ? areaPrefixOrThrow(args.filter.areaCode, "filter.areaCode") : undefined;
   const { repo, scope } = repositoryFor(ctx);
   const { rows, totalCount } = await repo.page({ areaPrefix }, page);
+  const grantOf = await grantResolver(ctx, scope, rows.map((r) => r.id));
   return toPage({
     rows,
     limit: page.limit,
     totalCount,
     keyOf: (r) => r.householdNo,
-    view: (r) => projector.project(HOUSEHOLD_CATALOGUE, householdSource(r, ctx.cipher), scope.grant),
+    view: (r) => projector.project(HOUSEHOLD_CATALOGUE, householdSource(r, ctx.cipher), grantOf(r.id)),
   });
 }
 
@@ -52,7 +54,8 @@ export async function getHousehold(ctx: HubContext, id: string): Promise<Househo
   const { repo, scope } = repositoryFor(ctx);
   const row = await repo.findById(householdId);
   if (!row || scope.kind === "NONE") throw new NotFoundError("household");
-  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), scope.grant);
+  const grantOf = await grantResolver(ctx, scope, [row.id]);
+  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), grantOf(row.id));
 }
 
 /** Members of a household the caller already reached; projected under the household's grant. */

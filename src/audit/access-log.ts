@@ -1,0 +1,73 @@
+import { desc } from "drizzle-orm";
+import type { Database } from "../db/client.js";
+import type { OrgKind } from "../modules/organizations/index.js";
+import type { DataCategory } from "../privacy/categories.js";
+import { accessLog } from "./audit.table.js";
+import { appendToStream, canonicalUuid, type StreamWriter } from "./stream.js";
+
+/** One read of household data, allowed or denied: who, for which org and purpose, what was disclosed. */
+export interface AccessEntry {
+  at: Date;
+  requestId: string;
+  subject: string;
+  orgCode: string;
+  orgKind: OrgKind;
+  role: string;
+  purpose: string | null;
+  /** GraphQL operation path, e.g. `Query.household`. */
+  operation: string;
+  outcome: "ALLOWED" | "DENIED";
+  entityType: string;
+  entityIds: string[];
+  householdIds: string[];
+  /** Categories disclosed in FULL (what was shown, not what was asked). */
+  categoriesFull: DataCategory[];
+  /** A reason code for DENIED entries; never personal data. */
+  detail: string | null;
+}
+
+const writer: StreamWriter<AccessEntry> = {
+  name: "access_log",
+  readHead: async (tx) => {
+    const [head] = await tx
+      .select({ seq: accessLog.seq, hash: accessLog.hash })
+      .from(accessLog)
+      .orderBy(desc(accessLog.seq))
+      .limit(1);
+    return head ?? null;
+  },
+  insert: (tx, rows) => tx.insert(accessLog).values(rows).returning(),
+};
+
+/**
+ * Appends entries to the access log in one transaction of its own (the log of a read must not depend
+ * on the read's transaction), numbered and hash-chained after the current head. An empty list is a
+ * no-op. On PGlite, do not call it from inside another transaction on the same database: PGlite has one
+ * connection and the two would wait on each other.
+ */
+export async function appendAccessEntries(db: Database, entries: readonly AccessEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const contents = entries.map(accessContent);
+  // Every statement through tx: on PGlite the transaction holds the only connection.
+  await db.transaction((tx) => appendToStream(tx, writer, contents));
+}
+
+/** The hashed content of an entry: exactly the columns, copied (callers' arrays may change later). */
+function accessContent(e: AccessEntry): AccessEntry {
+  return {
+    at: e.at,
+    requestId: e.requestId,
+    subject: e.subject,
+    orgCode: e.orgCode,
+    orgKind: e.orgKind,
+    role: e.role,
+    purpose: e.purpose,
+    operation: e.operation,
+    outcome: e.outcome,
+    entityType: e.entityType,
+    entityIds: [...e.entityIds],
+    householdIds: e.householdIds.map(canonicalUuid),
+    categoriesFull: [...e.categoriesFull],
+    detail: e.detail,
+  };
+}

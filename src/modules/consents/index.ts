@@ -1,0 +1,3 @@
+export * from "./consents.enums.js";
+export * from "./consents.table.js";
+export { createConsentLoader } from "./consents.repository.js";

@@ -1,0 +1,46 @@
+import DataLoader from "dataloader";
+import { and, eq, gt, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Database } from "../../db/client.js";
+import { accessGrants, type AccessGrantRow, type NewAccessGrantRow } from "./grants.table.js";
+
+/** A grant counts while it is not revoked, has started and has not expired (database clock). */
+function live(): SQL {
+  return and(
+    isNull(accessGrants.revokedAt),
+    lte(accessGrants.validFrom, sql`now()`),
+    or(isNull(accessGrants.expiresAt), gt(accessGrants.expiresAt, sql`now()`)),
+  )!;
+}
+
+/** SQL: the household in `householdColumn` has a live grant for `orgId`. */
+export function hasLiveGrant(orgId: string, householdColumn: AnyPgColumn): SQL {
+  return sql`exists (select 1 from ${accessGrants} where ${accessGrants.householdId} = ${householdColumn}
+    and ${accessGrants.granteeOrgId} = ${orgId} and ${live()})`;
+}
+
+/** Live grants of one organization, by household: one query per batch. */
+export function createGrantLoader(db: Database, orgId: string): DataLoader<string, readonly AccessGrantRow[]> {
+  return new DataLoader(async (householdIds) => {
+    const rows = await db
+      .select()
+      .from(accessGrants)
+      .where(and(eq(accessGrants.granteeOrgId, orgId), inArray(accessGrants.householdId, [...householdIds]), live()));
+    const byHousehold = new Map<string, AccessGrantRow[]>();
+    for (const r of rows) byHousehold.set(r.householdId, [...(byHousehold.get(r.householdId) ?? []), r]);
+    return householdIds.map((id) => byHousehold.get(id) ?? []);
+  });
+}
+
+/**
+ * System access: records a grant. Called by the workflows that create relationships (referral,
+ * assignment, claim), never directly by a resolver.
+ */
+export async function systemGrantAccess(db: Database, grant: NewAccessGrantRow): Promise<AccessGrantRow> {
+  const [row] = await db.insert(accessGrants).values(grant).returning();
+  return row!;
+}
+
+export async function systemRevokeGrant(db: Database, grantId: string): Promise<void> {
+  await db.update(accessGrants).set({ revokedAt: sql`now()` }).where(and(eq(accessGrants.id, grantId), isNull(accessGrants.revokedAt)));
+}

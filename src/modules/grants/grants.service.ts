@@ -1,0 +1,31 @@
+import type { HubContext } from "../../context.js";
+import { DataCategory } from "../../privacy/categories.js";
+import type { Grant } from "../../privacy/project.js";
+import { NO_GRANT, type RecordScope } from "../../privacy/scope.js";
+
+/**
+ * The grant each household is seen under. For jurisdiction and self scopes it is the scope's own;
+ * for GRANTED scopes it is the union of the organization's live grants on that household (their
+ * categories as the ceiling) plus the household's live consents to this caller: two batched
+ * queries for a whole page, whatever its size.
+ */
+export async function grantResolver(ctx: HubContext, scope: RecordScope, householdIds: readonly string[]): Promise<(householdId: string) => Grant> {
+  if (scope.kind !== "GRANTED") return () => scope.grant;
+  const { grantsByHousehold, consentsByHousehold } = ctx.loaders;
+  if (!grantsByHousehold || !consentsByHousehold) return () => NO_GRANT;
+  const unique = [...new Set(householdIds)];
+  const [grants, consents] = await Promise.all([grantsByHousehold.loadMany(unique), consentsByHousehold.loadMany(unique)]);
+  const byHousehold = new Map<string, Grant>();
+  unique.forEach((householdId, i) => {
+    const live = grants[i];
+    const consented = consents[i];
+    if (!live || live instanceof Error || live.length === 0 || !consented || consented instanceof Error) return;
+    const allowed = new Set(live.flatMap((g) => g.categories));
+    byHousehold.set(householdId, {
+      relationship: live[0]!.relationship,
+      caps: Object.fromEntries(DataCategory.values.filter((c) => c !== "BASIC" && !allowed.has(c)).map((c) => [c, "WITHHELD"])),
+      consented,
+    });
+  });
+  return (householdId) => byHousehold.get(householdId) ?? NO_GRANT;
+}
