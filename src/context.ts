@@ -1,3 +1,4 @@
+import { AccessRecorder } from "./audit/index.js";
 import type { AuthError } from "./auth/errors.js";
 import type { Principal } from "./auth/principal.js";
 import type { Database } from "./db/client.js";
@@ -33,6 +34,10 @@ export interface HubContext {
   readonly cipher: FieldCipher;
   readonly loaders: Loaders;
   readonly projector: Projector | null;
+  /** This request's disclosures and denials, written to the access log before the response. */
+  readonly audit: AccessRecorder;
+  /** Why the caller is asking (token `purpose` claim or X-Access-Purpose header), for the access log. */
+  readonly purpose: string | null;
 }
 
 export function createContext(args: {
@@ -41,7 +46,9 @@ export function createContext(args: {
   cipher: FieldCipher;
   principal: Principal | null;
   authError?: AuthError | null;
+  purpose?: string | null;
 }): HubContext {
+  const audit = new AccessRecorder();
   return {
     requestId: args.requestId,
     principal: args.principal,
@@ -49,7 +56,9 @@ export function createContext(args: {
     db: args.db,
     cipher: args.cipher,
     loaders: createLoaders(args.db, args.principal),
-    projector: args.principal ? new Projector(args.principal) : null,
+    projector: args.principal ? new Projector(args.principal, audit) : null,
+    audit,
+    purpose: args.purpose ?? null,
   };
 }
 

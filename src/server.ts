@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { appendAccessEntries } from "./audit/index.js";
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
-import { authenticate } from "./auth/verify.js";
+import { MAX_PURPOSE_LENGTH, authenticate } from "./auth/verify.js";
 import { createContext, type HubContext } from "./context.js";
 import type { DbHandle } from "./db/client.js";
 import { databaseErrorOf } from "./db/errors.js";
@@ -88,7 +89,7 @@ export interface Hub {
   listen(port: number, host: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
   /** Builds a request context as the HTTP path does (for in-process tests and benchmarks). */
-  contextFor(authorization: string | undefined, requestId?: string): Promise<HubContext>;
+  contextFor(authorization: string | undefined, requestId?: string, purpose?: string | null): Promise<HubContext>;
 }
 
 export async function createHub(options: HubOptions): Promise<Hub> {
@@ -101,12 +102,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns signal handling and shutdown order (HTTP → Apollo → database).
     stopOnTerminationSignals: false,
     // Apollo 5 wraps every resolver for cache hints by default; the hub sends no cache hints.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), accessLogPlugin(logger)],
     formatError: (formatted, error) => formatHubError(formatted, error, logger),
   });
   await apollo.start();
 
-  async function contextFor(authorization: string | undefined, requestId: string = randomUUID()): Promise<HubContext> {
+  async function contextFor(
+    authorization: string | undefined,
+    requestId: string = randomUUID(),
+    purposeHeader: string | null = null,
+  ): Promise<HubContext> {
     try {
       const principal = await authenticate(authorization, {
         registry: options.registry,
@@ -115,7 +120,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         findOrganization: (code) => directory.systemFindByCode(code),
         now: options.now,
       });
-      return createContext({ requestId, db: db.db, cipher: options.cipher, principal });
+      return createContext({ requestId, db: db.db, cipher: options.cipher, principal, purpose: purposeHeader ?? principal?.purpose ?? null });
     } catch (err) {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
@@ -149,6 +154,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const started = performance.now();
     const headerId = req.headers["x-request-id"];
     const requestId = typeof headerId === "string" && REQUEST_ID.test(headerId) ? headerId : randomUUID();
+    const purposeHeader = req.headers["x-access-purpose"];
+    const purpose = typeof purposeHeader === "string" ? purposeHeader.trim() : "";
+    if (purpose.length > MAX_PURPOSE_LENGTH || /[\u0000-\u001f]/.test(purpose)) {
+      return send(res, 400, {
+        errors: [{ message: `X-Access-Purpose must be at most ${MAX_PURPOSE_LENGTH} printable characters`, extensions: { code: "BAD_REQUEST" } }],
+      });
+    }
     let body: unknown;
     try {
       body = await readJsonBody(req);
@@ -165,7 +177,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
       context: async () => {
-        ctx = await contextFor(req.headers.authorization, requestId);
+        ctx = await contextFor(req.headers.authorization, requestId, purpose || null);
         return ctx;
       },
     });
@@ -214,6 +226,36 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         httpServer.closeIdleConnections();
       });
       await apollo.stop();
+    },
+  };
+}
+
+/**
+ * Writes the request's access-log entries before the response is sent. If the log cannot be
+ * written, the response carries no data: a disclosure that cannot be traced does not happen.
+ */
+function accessLogPlugin(logger: Logger): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue: ctx, operation, response }) {
+          if (!ctx.principal || ctx.audit.isEmpty) return;
+          const root = operation?.operation === "mutation" ? "Mutation" : "Query";
+          const fields = (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === "Field" ? [`${root}.${s.name.value}`] : []));
+          try {
+            await appendAccessEntries(
+              ctx.db,
+              ctx.audit.entries({ principal: ctx.principal, requestId: ctx.requestId, operation: fields.join(",") || root, purpose: ctx.purpose, at: new Date() }),
+            );
+          } catch (err) {
+            logger.error({ requestId: ctx.requestId, err: { type: (err as Error)?.name, sqlstate: databaseErrorOf(err)?.code } }, "access log write failed");
+            if (response.body.kind === "single") {
+              response.body.singleResult.data = null;
+              response.body.singleResult.errors = [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] as never;
+            }
+          }
+        },
+      };
     },
   };
 }

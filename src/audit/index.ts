@@ -9,4 +9,6 @@ export {
   type ChainValue,
 } from "./chain.js";
 export { verifyAuditChains, type ChainProblem, type ChainStatus, type VerifyOptions } from "./verify.js";
+export { AccessRecorder } from "./recorder.js";
+export { changeEntriesFor } from "./changes.js";
 export { accessLog, changeLog, type AccessLogRow, type ChangeLogRow } from "./audit.table.js";

@@ -27,8 +27,14 @@ export function operationKey(resolverClass: { name: string }, method: string): s
 }
 
 export function Allow(rule: OperationRule): MethodDecorator {
-  const middleware = createMethodMiddlewareDecorator<HubContext>(async ({ context }, next) => {
-    assertAllowed(rule, context);
+  const middleware = createMethodMiddlewareDecorator<HubContext>(async ({ context, info }, next) => {
+    try {
+      assertAllowed(rule, context);
+    } catch (err) {
+      // A refused operation by a known caller is a denied access attempt: it goes in the log.
+      if (err instanceof ForbiddenError) context.audit.denied("Operation", "FORBIDDEN", `${info.parentType.name}.${info.fieldName}`);
+      throw err;
+    }
     return next();
   });
   return (target, propertyKey, descriptor) => {

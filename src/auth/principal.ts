@@ -14,6 +14,8 @@ export interface Principal {
     readonly nameEn: string | null;
     readonly jurisdictionAreaCode: string;
   };
+  /** The token's `purpose` claim, when the identity provider states one. */
+  readonly purpose: string | null;
   /** RESIDENT callers act for exactly one household. */
   readonly householdId: string | null;
 }

@@ -15,6 +15,7 @@ export interface AuthenticateOptions {
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+export const MAX_PURPOSE_LENGTH = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -84,6 +85,7 @@ export async function authenticate(authorization: string | undefined, options: A
     issuer: issuer.issuer,
     role,
     householdId,
+    purpose: typeof payload.purpose === "string" ? payload.purpose.slice(0, MAX_PURPOSE_LENGTH) : null,
     org: {
       id: org.id,
       code: org.code,

@@ -1,3 +1,4 @@
+import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { verifyAuditChains, type ChainStatus } from "../audit/index.js";
 import { ConfigError, loadConfig } from "../config.js";

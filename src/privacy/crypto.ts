@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -94,6 +94,8 @@ export class FieldCipher {
   constructor(
     keys: FieldKeys,
     private readonly reload?: () => FieldKeys,
+    /** Whether the key source changed since the last read (a rotation made a new key active). */
+    private readonly stale?: () => boolean,
   ) {
     this.keys = keys;
   }
@@ -103,6 +105,8 @@ export class FieldCipher {
   }
 
   encrypt(plaintext: string, context: string): string {
+    // After a rotation, new writes must use the new active key, or retiring the old one strands them.
+    if (this.reload && this.stale?.()) this.keys = this.reload();
     const key = this.keys.keys.get(this.keys.activeKeyId)!;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv("aes-256-gcm", key, iv);
@@ -151,5 +155,21 @@ export const ENCRYPTED_FIELDS = {
 /** The hub's cipher: keys from FIELD_KEYS_FILE, or development keys in DATA_DIR. Re-reads the file on an unknown key id. */
 export function fieldCipherFromConfig(config: { fieldKeysFile: string | undefined; dataDir: string }): FieldCipher {
   const file = config.fieldKeysFile ?? loadOrCreateDevFieldKeys(config.dataDir).file;
-  return new FieldCipher(readFieldKeyFile(file), () => readFieldKeyFile(file));
+  return fileBackedCipher(file);
+}
+
+/** A cipher over a key file that re-reads it when it changes (checked at most every few seconds). */
+export function fileBackedCipher(file: string, checkEveryMs = 5_000, now: () => number = Date.now): FieldCipher {
+  let seenMtime = statSync(file).mtimeMs;
+  let lastCheck = now();
+  const read = () => {
+    seenMtime = statSync(file).mtimeMs;
+    return readFieldKeyFile(file);
+  };
+  const stale = () => {
+    if (now() - lastCheck < checkEveryMs) return false;
+    lastCheck = now();
+    return statSync(file).mtimeMs !== seenMtime;
+  };
+  return new FieldCipher(read(), read, stale);
 }

@@ -32,13 +32,21 @@ export interface FieldRule<V> {
 export interface EntityCatalogue<S extends object> {
   readonly entity: string;
   readonly fields: { readonly [K in keyof S]-?: FieldRule<S[K]> };
+  /** The field holding the record's own id and the household it concerns (for the access log). */
+  readonly keys: { readonly id: keyof S & string; readonly household: keyof S & string };
 }
 
 export function defineCatalogue<S extends object>(
   entity: string,
+  keys: EntityCatalogue<S>["keys"],
   fields: { readonly [K in keyof S]-?: FieldRule<S[K]> },
 ): EntityCatalogue<S> {
-  return Object.freeze({ entity, fields: Object.freeze(fields) });
+  return Object.freeze({ entity, keys, fields: Object.freeze(fields) });
+}
+
+/** Receives every disclosure the projector makes (the request's access log). */
+export interface DisclosureSink {
+  disclosed(entityType: string, entityId: string, householdId: string | null, categoriesFull: readonly DataCategory[]): void;
 }
 
 /** Why the caller can see the record at all, and the most it may disclose through that path. */
@@ -66,6 +74,12 @@ interface FieldDecision {
   readonly field: string;
   readonly access: Access;
   readonly reason: RedactionReason | null;
+}
+
+interface Decisions {
+  readonly fields: readonly FieldDecision[];
+  /** Sensitive categories (not BASIC) with at least one field shown in full. */
+  readonly categoriesFull: readonly DataCategory[];
 }
 
 /** Decide one field's access: remit/role ∩ minimum necessity ∩ relationship. Pure. */
@@ -96,15 +110,25 @@ export function decideField<V>(principal: Principal, rule: FieldRule<V>, grant: 
  * computed once per request and reused for every row of a list.
  */
 export class Projector {
-  private readonly decisions = new Map<string, readonly FieldDecision[]>();
+  private readonly decisions = new Map<string, Decisions>();
 
-  constructor(readonly principal: Principal) {}
+  constructor(
+    readonly principal: Principal,
+    private readonly sink?: DisclosureSink,
+  ) {}
 
   project<S extends object>(catalogue: EntityCatalogue<S>, source: S, grant: Grant): View<S> {
     const decisions = this.decide(catalogue, grant);
     const out: Record<string, unknown> = {};
     const redactions: Redaction[] = [];
-    for (const d of decisions) {
+    const record = source as Record<string, unknown>;
+    this.sink?.disclosed(
+      catalogue.entity,
+      String(record[catalogue.keys.id]),
+      (record[catalogue.keys.household] as string | null) ?? null,
+      decisions.categoriesFull,
+    );
+    for (const d of decisions.fields) {
       if (d.access === "WITHHELD") {
         out[d.field] = null;
         redactions.push({ field: d.field, access: "WITHHELD", reason: d.reason ?? "OUT_OF_REMIT" });
@@ -127,17 +151,18 @@ export class Projector {
 
   /** Whether the caller may read a field in full through this relationship (for filters and sorts). */
   canReadFully<S extends object>(catalogue: EntityCatalogue<S>, field: keyof S & string, grant: Grant): boolean {
-    return this.decide(catalogue, grant).some((d) => d.field === field && d.access === "FULL");
+    return this.decide(catalogue, grant).fields.some((d) => d.field === field && d.access === "FULL");
   }
 
-  private decide<S extends object>(catalogue: EntityCatalogue<S>, grant: Grant): readonly FieldDecision[] {
+  private decide<S extends object>(catalogue: EntityCatalogue<S>, grant: Grant): Decisions {
     const key = `${catalogue.entity}|${grant.relationship}|${JSON.stringify(grant.caps ?? {})}|${[...(grant.consented ?? [])].sort().join(",")}`;
     let decisions = this.decisions.get(key);
     if (!decisions) {
-      decisions = Object.entries(catalogue.fields as Record<string, FieldRule<unknown>>).map(([field, rule]) => ({
-        field,
-        ...decideField(this.principal, rule, grant),
-      }));
+      const rules = catalogue.fields as Record<string, FieldRule<unknown>>;
+      const fields = Object.entries(rules).map(([field, rule]) => ({ field, ...decideField(this.principal, rule, grant) }));
+      const full = new Set(fields.filter((d) => d.access === "FULL").map((d) => rules[d.field]!.category));
+      full.delete("BASIC");
+      decisions = { fields, categoriesFull: [...full].sort() };
       this.decisions.set(key, decisions);
     }
     return decisions;

@@ -34,23 +34,29 @@ const CONTEXTS = [ID, PHONE, BANK] as const;
 interface Stored {
   readonly sealed: Map<string, string>;
   readonly bidx: Map<string, string>;
+  /** updated_at of every person and household: re-encryption is no change to the record. */
+  readonly updated: Map<string, number>;
 }
 
 async function readStored(db: Database): Promise<Stored> {
   const sealed = new Map<string, string>();
   const bidx = new Map<string, string>();
+  const updated = new Map<string, number>();
   const ps = await db
-    .select({ id: persons.id, idNumber: persons.idNumberEnc, phone: persons.phoneEnc, bidx: persons.idNumberBidx })
+    .select({ id: persons.id, idNumber: persons.idNumberEnc, phone: persons.phoneEnc, bidx: persons.idNumberBidx, updatedAt: persons.updatedAt })
     .from(persons);
   for (const p of ps) {
     sealed.set(`${ID} ${p.id}`, p.idNumber);
     if (p.phone !== null) sealed.set(`${PHONE} ${p.id}`, p.phone);
     bidx.set(p.id, p.bidx);
+    updated.set(p.id, p.updatedAt.getTime());
   }
-  for (const h of await db.select({ id: households.id, bank: households.bankAccountEnc }).from(households)) {
+  const hs = await db.select({ id: households.id, bank: households.bankAccountEnc, updatedAt: households.updatedAt }).from(households);
+  for (const h of hs) {
     if (h.bank !== null) sealed.set(`${BANK} ${h.id}`, h.bank);
+    updated.set(h.id, h.updatedAt.getTime());
   }
-  return { sealed, bidx };
+  return { sealed, bidx, updated };
 }
 
 function decryptAll(cipher: FieldCipher, sealed: Map<string, string>): Map<string, string> {
@@ -125,6 +131,7 @@ describe.each(databaseKinds())("field key rotation on %s", (kind) => {
     }
     expect(decryptAll(fromFile(), after.sealed)).toEqual(plaintexts);
     expect(after.bidx).toEqual(before.bidx);
+    expect(after.updated).toEqual(before.updated);
   });
 
   it("keeps reads working for a hub that started before the rotation", async () => {
@@ -252,9 +259,9 @@ interface Run {
   readonly stderr: string;
 }
 
-function cli(script: string, env: Record<string, string>, args: string[] = [], nodeFlags: string[] = []): Promise<Run> {
+function cli(script: string, env: Record<string, string>, args: string[] = []): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(TSX, [...nodeFlags, path.join(ROOT, script), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env } }, (error, stdout, stderr) => {
+    execFile(TSX, [path.join(ROOT, script), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env } }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -275,9 +282,8 @@ describe("npm run keys:rotate", () => {
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), "keys-rotate-"));
     env = { DATA_DIR: path.join(tmp, "data") };
-    // `npm run seed`. src/cli/seed.ts does not import reflect-metadata, and the demo seed reaches
-    // type-graphql's decorated classes through the households barrel: without the flag it crashes.
-    const seed = await cli("src/cli/seed.ts", env, [], ["--import", "reflect-metadata"]);
+    // `npm run seed`, exactly as a user runs it.
+    const seed = await cli("src/cli/seed.ts", env, []);
     expect(seed.code, seed.stderr).toBe(0);
     expect(JSON.parse(seed.stdout)).toMatchObject({ seeded: true, persons: district.persons.length });
   }, SLOW);
@@ -315,7 +321,7 @@ describe("npm run keys:rotate", () => {
     expect(readFileSync(path.join(tmp, "data", "field-keys.json"), "utf8")).not.toContain(before.activeKeyId);
   }, SLOW);
 
-  it("exits 2 on a usage error and 1 with one line on an unreadable key file, changing nothing", async () => {
+  it("exits 2 on a usage error, and 1 with one line on an unreadable key file or an unreachable database", async () => {
     const usage = await cli("src/cli/keys-rotate.ts", env, ["--bogus"]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage: npm run keys:rotate/);
@@ -325,5 +331,14 @@ describe("npm run keys:rotate", () => {
       stdout: "",
       stderr: expect.stringMatching(/^keys:rotate failed: cannot read field key file .*nope\.json: ENOENT[^\n]*\n$/) as unknown as string,
     });
+    // The database is checked before the key file changes: a failed run leaves no new active key behind.
+    const keys = readFileSync(path.join(tmp, "data", "field-keys.json"), "utf8");
+    const unreachable = await cli("src/cli/keys-rotate.ts", { ...env, DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+    expect(unreachable).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: expect.stringMatching(/^keys:rotate failed: [^\n]*ECONNREFUSED[^\n]*\n$/) as unknown as string,
+    });
+    expect(readFileSync(path.join(tmp, "data", "field-keys.json"), "utf8")).toBe(keys);
   }, SLOW);
 });

@@ -7,6 +7,7 @@ export function principal(kind: OrgKind, role: Role = ROLES_BY_ORG_KIND[kind][0]
     subject: `test-${kind.toLowerCase()}`,
     issuer: "urn:test",
     role,
+    purpose: null,
     householdId: kind === "RESIDENT" ? "00000000-0000-4000-8000-000000000001" : null,
     org: {
       id: "00000000-0000-4000-8000-0000000000aa",

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, utimesSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   FieldCipher,
   FieldCryptoError,
+  fileBackedCipher,
   loadOrCreateDevFieldKeys,
   readFieldKeyFile,
   writeFieldKeyFile,
@@ -59,6 +60,24 @@ describe("field encryption", () => {
     expect(a.blindIndex("139999198001011234", "persons.id_number")).toBe(a.blindIndex("139999198001011234", "persons.id_number"));
     expect(a.blindIndex("139999198001011234", "persons.id_number")).not.toBe(a.blindIndex("139999198001011235", "persons.id_number"));
     expect(new FieldCipher(keys("k1", "k1")).blindIndex("x", "p")).not.toBe(a.blindIndex("x", "p"));
+  });
+
+  it("switches new writes to the key a rotation made active, once the key file changes", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "field-keys-"));
+    try {
+      const { file, keys: first } = loadOrCreateDevFieldKeys(dir);
+      let clock = 0;
+      const cipher = fileBackedCipher(file, 1000, () => clock);
+      expect(cipher.encrypt("x", "c")).toMatch(new RegExp(`^v1\\.${first.activeKeyId}\\.`));
+      const rotated: FieldKeys = { ...first, activeKeyId: "knew", keys: new Map([...first.keys, ["knew", randomBytes(32)]]) };
+      writeFieldKeyFile(file, rotated);
+      utimesSync(file, new Date(), new Date(Date.now() + 10_000));
+      expect(cipher.encrypt("x", "c")).toMatch(new RegExp(`^v1\\.${first.activeKeyId}\\.`)); // not re-checked yet
+      clock = 2000;
+      expect(cipher.encrypt("x", "c")).toMatch(/^v1\.knew\./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("creates development keys once and reads them back; rejects a file whose active key is missing", () => {

@@ -19,7 +19,7 @@ export interface CaseSource {
   monthlyBenefit: number | null;
 }
 
-export const CASE_CATALOGUE = defineCatalogue<CaseSource>("Case", {
+export const CASE_CATALOGUE = defineCatalogue<CaseSource>("Case", { id: "id", household: "householdId" }, {
   id: { category: "BASIC" },
   caseNo: { category: "BASIC" },
   householdId: { category: "BASIC" },

@@ -53,7 +53,10 @@ export async function getCase(ctx: HubContext, id: string): Promise<CaseView> {
   const { principal, projector } = viewerOf(ctx);
   const scope = householdScope(principal);
   const row = await new CaseRepository(ctx.db, scope).findById(caseId);
-  if (!row) throw new NotFoundError("case");
+  if (!row) {
+    ctx.audit.denied("Case", "NOT_IN_SCOPE", caseId);
+    throw new NotFoundError("case");
+  }
   const grantOf = await grantResolver(ctx, scope, [row.householdId]);
   return projector.project(CASE_CATALOGUE, caseSource(row), grantOf(row.householdId));
 }

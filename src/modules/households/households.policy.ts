@@ -32,7 +32,7 @@ export interface HouseholdSource {
   residenceStatus: ResidenceStatus;
 }
 
-export const HOUSEHOLD_CATALOGUE = defineCatalogue<HouseholdSource>("Household", {
+export const HOUSEHOLD_CATALOGUE = defineCatalogue<HouseholdSource>("Household", { id: "id", household: "id" }, {
   id: { category: "BASIC" },
   householdNo: { category: "BASIC" },
   areaCode: { category: "BASIC" },
@@ -73,7 +73,7 @@ export interface PersonSource {
   monthlyIncome: number;
 }
 
-export const PERSON_CATALOGUE = defineCatalogue<PersonSource>("Person", {
+export const PERSON_CATALOGUE = defineCatalogue<PersonSource>("Person", { id: "id", household: "householdId" }, {
   id: { category: "BASIC" },
   householdId: { category: "BASIC" },
   relationToHead: { category: "BASIC" },

@@ -6,7 +6,7 @@ import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { FieldCipher } from "../../privacy/crypto.js";
 import { sealHousehold, sealPerson, type HouseholdRecord, type PersonRecord } from "./households.records.js";
-import { households, persons, type HouseholdRow } from "./households.table.js";
+import { households, persons, type HouseholdRow, type PersonRow } from "./households.table.js";
 
 export interface HouseholdFilter {
   /** Division-code prefix, already validated. */
@@ -40,21 +40,20 @@ export class HouseholdRepository {
 }
 
 /**
- * Inserts a household with its members in one transaction: all rows or none. Numbers come from
- * `household_no_seq`. A duplicate ID number surfaces as the database's unique violation.
+ * Inserts a household with its members. Call inside a transaction (`tx`), so the rows and their
+ * change-log entries commit together. Numbers come from `household_no_seq`; a duplicate ID number
+ * surfaces as the database's unique violation.
  */
 export async function insertHouseholdWithMembers(args: {
-  db: Database;
+  tx: Database;
   cipher: FieldCipher;
   household: Omit<HouseholdRecord, "householdNo" | "id">;
   members: ReadonlyArray<Omit<PersonRecord, "householdId" | "id">>;
-}): Promise<HouseholdRow> {
-  const { db, cipher, household, members } = args;
-  return db.transaction(async (tx) => {
-    const [seq] = await tx.select({ n: sql<string>`nextval('household_no_seq')` }).from(sql`(select 1) as one`);
-    const householdNo = `QXH-${String(seq!.n).padStart(6, "0")}`;
-    const [row] = await tx.insert(households).values(sealHousehold({ ...household, householdNo }, cipher)).returning();
-    await tx.insert(persons).values(members.map((m) => sealPerson({ ...m, householdId: row!.id }, cipher)));
-    return row!;
-  });
+}): Promise<{ household: HouseholdRow; members: PersonRow[] }> {
+  const { tx, cipher, household, members } = args;
+  const [seq] = await tx.select({ n: sql<string>`nextval('household_no_seq')` }).from(sql`(select 1) as one`);
+  const householdNo = `QXH-${String(seq!.n).padStart(6, "0")}`;
+  const [row] = await tx.insert(households).values(sealHousehold({ ...household, householdNo }, cipher)).returning();
+  const memberRows = await tx.insert(persons).values(members.map((m) => sealPerson({ ...m, householdId: row!.id }, cipher))).returning();
+  return { household: row!, members: memberRows };
 }

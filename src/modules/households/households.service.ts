@@ -15,9 +15,10 @@ import {
   type PersonSource,
 } from "./households.policy.js";
 import { NATURAL_KEY } from "../../db/paging.js";
+import { appendChangeEntries, changeEntriesFor } from "../../audit/index.js";
 import { grantResolver } from "../grants/index.js";
 import { HouseholdRepository, insertHouseholdWithMembers } from "./households.repository.js";
-import { validateHouseholdRegistration, type HouseholdRegistrationData } from "./households.validation.js";
+import { validateHouseholdRegistration, type HouseholdRegistrationData, type ValidPerson } from "./households.validation.js";
 import type { HouseholdRow } from "./households.table.js";
 
 export type HouseholdView = View<HouseholdSource>;
@@ -53,7 +54,10 @@ export async function getHousehold(ctx: HubContext, id: string): Promise<Househo
   const { projector } = viewerOf(ctx);
   const { repo, scope } = repositoryFor(ctx);
   const row = await repo.findById(householdId);
-  if (!row || scope.kind === "NONE") throw new NotFoundError("household");
+  if (!row || scope.kind === "NONE") {
+    ctx.audit.denied("Household", "NOT_IN_SCOPE", householdId);
+    throw new NotFoundError("household");
+  }
   const grantOf = await grantResolver(ctx, scope, [row.id]);
   return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), grantOf(row.id));
 }
@@ -82,7 +86,18 @@ export async function registerHousehold(ctx: HubContext, input: HouseholdRegistr
   const { household, members } = validateHouseholdRegistration(input, principal.org.jurisdictionAreaCode);
   let row: HouseholdRow;
   try {
-    row = await insertHouseholdWithMembers({ db: ctx.db, cipher: ctx.cipher, household, members });
+    row = await ctx.db.transaction(async (tx) => {
+      const created = await insertHouseholdWithMembers({ tx, cipher: ctx.cipher, household, members });
+      const h = created.household;
+      const actor = { principal, requestId: ctx.requestId };
+      await appendChangeEntries(tx, [
+        ...changeEntriesFor({ ...actor, catalogue: HOUSEHOLD_CATALOGUE, entityId: h.id, householdId: h.id, before: null, after: { householdNo: h.householdNo, areaCode: h.areaCode, address: h.address, housingSituation: h.housingSituation, residenceStatus: h.residenceStatus } }),
+        ...created.members.flatMap((p, i) =>
+          changeEntriesFor({ ...actor, catalogue: PERSON_CATALOGUE, entityId: p.id, householdId: h.id, before: null, after: personAuditValues(members[i]!) }),
+        ),
+      ]);
+      return h;
+    });
   } catch (err) {
     const db = databaseErrorOf(err);
     if (db?.code === UNIQUE_VIOLATION && db.constraint === "persons_id_number_bidx_uq") {
@@ -92,4 +107,22 @@ export async function registerHousehold(ctx: HubContext, input: HouseholdRegistr
     throw err;
   }
   return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), householdScope(principal).grant);
+}
+
+/** A registered member's values in catalogue field names, for the change log. */
+function personAuditValues(p: ValidPerson): Partial<Record<keyof PersonSource, unknown>> {
+  return {
+    relationToHead: p.relationToHead,
+    name: p.name,
+    idNumber: p.idNumber,
+    phone: p.phone ?? null,
+    birthDate: p.birthDate,
+    sex: p.sex,
+    disabilityLevel: p.disabilityLevel,
+    seriousIllness: p.seriousIllness,
+    workAbility: p.workAbility,
+    studentStatus: p.studentStatus,
+    employmentStatus: p.employmentStatus,
+    monthlyIncome: p.monthlyIncomeFen,
+  };
 }

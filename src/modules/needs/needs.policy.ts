@@ -22,7 +22,7 @@ export interface NeedSource {
 
 // A need is published for matching: its own facts are BASIC; the link to a case reveals the
 // household's assistance status and is CASE.
-export const NEED_CATALOGUE = defineCatalogue<NeedSource>("Need", {
+export const NEED_CATALOGUE = defineCatalogue<NeedSource>("Need", { id: "id", household: "householdId" }, {
   id: { category: "BASIC" },
   needNo: { category: "BASIC" },
   householdId: { category: "BASIC" },

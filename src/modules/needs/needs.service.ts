@@ -47,6 +47,9 @@ export async function getNeed(ctx: HubContext, id: string): Promise<NeedView> {
   const { principal, projector } = viewerOf(ctx);
   const scope = needScope(principal);
   const row = await new NeedRepository(ctx.db, scope).findById(needId);
-  if (!row) throw new NotFoundError("need");
+  if (!row) {
+    ctx.audit.denied("Need", "NOT_IN_SCOPE", needId);
+    throw new NotFoundError("need");
+  }
   return projector.project(NEED_CATALOGUE, needSource(row), scope.grant);
 }
