@@ -1,4 +1,4 @@
-import { AccessRecorder } from "./audit/index.js";
+import { AccessRecorder } from "./audit/recorder.js";
 import type { AuthError } from "./auth/errors.js";
 import type { Principal } from "./auth/principal.js";
 import type { Database } from "./db/client.js";

@@ -10,5 +10,6 @@ export {
 } from "./chain.js";
 export { verifyAuditChains, type ChainProblem, type ChainStatus, type VerifyOptions } from "./verify.js";
 export { AccessRecorder } from "./recorder.js";
+export { AuditResolver } from "./audit.resolver.js";
 export { changeEntriesFor } from "./changes.js";
 export { accessLog, changeLog, type AccessLogRow, type ChangeLogRow } from "./audit.table.js";

@@ -37,10 +37,14 @@ export class AccessRecorder {
     categoriesFull.forEach((c) => b.categoriesFull.add(c));
   }
 
-  /** A lookup or operation was refused (out of scope, forbidden). `detail` is a reason code. */
-  denied(entityType: string, detail: string, entityId?: string): void {
+  /**
+   * A lookup or operation was refused (out of scope, forbidden). `detail` is a reason code. When the
+   * target is a household, its id goes in householdIds too, so the household sees the attempt.
+   */
+  denied(entityType: string, detail: string, entityId?: string, householdId?: string): void {
     const b = this.bucket("DENIED", entityType, detail);
     if (entityId) b.entityIds.add(entityId);
+    if (householdId) b.householdIds.add(householdId);
   }
 
   get isEmpty(): boolean {

@@ -28,9 +28,14 @@ describe("the schema", () => {
     });
     expect(surface).toMatchInlineSnapshot(`
       [
+        "Mutation.recordConsent: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY|RESIDENT roles=ADMIN|CASEWORKER|COORDINATOR|RESIDENT",
         "Mutation.registerHousehold: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY roles=ADMIN|CASEWORKER|COORDINATOR",
+        "Mutation.withdrawConsent: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY|RESIDENT roles=ADMIN|CASEWORKER|COORDINATOR|RESIDENT",
+        "Query.accessLog: RESIDENT|CIVIL_AFFAIRS roles=RESIDENT|AUDITOR|ADMIN",
+        "Query.auditChainStatus: CIVIL_AFFAIRS roles=AUDITOR|ADMIN",
         "Query.case: ANY AUTHENTICATED",
         "Query.cases: ANY AUTHENTICATED",
+        "Query.consents: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY|RESIDENT roles=ADMIN|CASEWORKER|COORDINATOR|RESIDENT|AUDITOR",
         "Query.household: ANY AUTHENTICATED",
         "Query.households: ANY AUTHENTICATED",
         "Query.me: ANY AUTHENTICATED",

@@ -1,12 +1,9 @@
 import DataLoader from "dataloader";
 import { and, eq, gt, inArray, lte, notExists, or, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import type { DataCategory } from "../../privacy/categories.js";
 import type { OrgKind } from "../organizations/index.js";
 import { consents, type ConsentRow } from "./consents.table.js";
-
-const withdrawals = alias(consents, "withdrawals");
 
 /** A GRANT that has started, not expired (database clock) and not been withdrawn. */
 function liveGrantConditions() {
@@ -14,7 +11,7 @@ function liveGrantConditions() {
     eq(consents.action, "GRANT"),
     lte(consents.validFrom, sql`now()`),
     gt(consents.expiresAt, sql`now()`),
-    notExists(sql`(select 1 from ${withdrawals} where ${withdrawals.withdrawsId} = ${consents.id})`),
+    notExists(sql`(select 1 from ${consents} as "withdrawal" where "withdrawal"."withdraws_id" = ${consents.id})`),
   );
 }
 

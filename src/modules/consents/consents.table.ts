@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgEnum, pgTable, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { check, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { id } from "../../db/columns.js";
 import { dataCategoryEnum } from "../../privacy/privacy.table.js";
 import { households } from "../households/households.table.js";
@@ -39,7 +39,8 @@ export const consents = pgTable(
   },
   (t) => [
     index("consents_household_id_idx").on(t.householdId),
-    index("consents_withdraws_id_idx").on(t.withdrawsId),
+    // One withdrawal per grant, even when two arrive at once.
+    uniqueIndex("consents_withdraws_id_uq").on(t.withdrawsId),
     index("consents_recipient_org_id_idx").on(t.recipientOrgId),
     index("consents_recorded_by_org_id_idx").on(t.recordedByOrgId),
     check(

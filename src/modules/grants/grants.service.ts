@@ -15,11 +15,14 @@ export async function grantResolver(ctx: HubContext, scope: RecordScope, househo
   if (!grantsByHousehold || !consentsByHousehold) return () => NO_GRANT;
   const unique = [...new Set(householdIds)];
   const [grants, consents] = await Promise.all([grantsByHousehold.loadMany(unique), consentsByHousehold.loadMany(unique)]);
+  // A failed lookup is an outage, not "no grant": report it rather than silently hide the data.
+  const failure = [...grants, ...consents].find((r): r is Error => r instanceof Error);
+  if (failure) throw failure;
   const byHousehold = new Map<string, Grant>();
   unique.forEach((householdId, i) => {
-    const live = grants[i];
-    const consented = consents[i];
-    if (!live || live instanceof Error || live.length === 0 || !consented || consented instanceof Error) return;
+    const live = grants[i] as Exclude<(typeof grants)[number], Error>;
+    const consented = consents[i] as Exclude<(typeof consents)[number], Error>;
+    if (live.length === 0) return;
     const allowed = new Set(live.flatMap((g) => g.categories));
     byHousehold.set(householdId, {
       relationship: live[0]!.relationship,

@@ -55,7 +55,7 @@ export async function getHousehold(ctx: HubContext, id: string): Promise<Househo
   const { repo, scope } = repositoryFor(ctx);
   const row = await repo.findById(householdId);
   if (!row || scope.kind === "NONE") {
-    ctx.audit.denied("Household", "NOT_IN_SCOPE", householdId);
+    ctx.audit.denied("Household", "NOT_IN_SCOPE", householdId, householdId);
     throw new NotFoundError("household");
   }
   const grantOf = await grantResolver(ctx, scope, [row.id]);
@@ -125,4 +125,10 @@ function personAuditValues(p: ValidPerson): Partial<Record<keyof PersonSource, u
     employmentStatus: p.employmentStatus,
     monthlyIncome: p.monthlyIncomeFen,
   };
+}
+
+/** Whether the caller can reach the household (for workflows that act on one, e.g. consent). */
+export async function householdInScope(ctx: HubContext, householdId: string): Promise<boolean> {
+  const { repo } = repositoryFor(ctx);
+  return (await repo.findById(householdId)) !== null;
 }

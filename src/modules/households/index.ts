@@ -4,7 +4,7 @@ export { parseIdNumber, idNumberCheckChar, ID_NUMBER_PROBLEM_MESSAGES } from "./
 export type { ParsedIdNumber, IdNumberProblem } from "./id-number.js";
 export { HOUSEHOLD_CATALOGUE, PERSON_CATALOGUE, FULL_ID_NUMBER_KINDS } from "./households.policy.js";
 export { createHouseholdLoaders, type HouseholdLoaders } from "./households.loaders.js";
-export { householdOf, type HouseholdView, type PersonView } from "./households.service.js";
+export { householdInScope, householdOf, type HouseholdView, type PersonView } from "./households.service.js";
 export { HouseholdType, PersonType } from "./households.type.js";
 export { HouseholdResolver } from "./households.resolver.js";
 export { assertValidPersonRow, validateHouseholdRegistration, validatePersonInput } from "./households.validation.js";

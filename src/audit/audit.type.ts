@@ -1,0 +1,69 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { DataCategory } from "../privacy/categories.js";
+import { OrgKind } from "../modules/organizations/index.js";
+import { connectionOf } from "../shared/graphql/connection.js";
+
+@ObjectType("AccessLogEntry", { description: "访问记录 — who read a household's data, when and why" })
+export class AccessLogEntryType {
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => String, { description: "ISO 8601" })
+  at!: string;
+
+  @Field(() => String)
+  orgCode!: string;
+
+  @Field(() => String, { nullable: true, description: "The organization's name" })
+  orgName!: string | null;
+
+  @Field(() => OrgKind.object)
+  orgKind!: OrgKind;
+
+  @Field(() => String)
+  role!: string;
+
+  @Field(() => String, { nullable: true, description: "Staff member (token subject): shown to auditors, not to the household" })
+  subject!: string | null;
+
+  @Field(() => String, { nullable: true })
+  purpose!: string | null;
+
+  @Field(() => String, { description: "The GraphQL operations of the request" })
+  operation!: string;
+
+  @Field(() => String, { description: "ALLOWED or DENIED" })
+  outcome!: string;
+
+  @Field(() => String)
+  entityType!: string;
+
+  @Field(() => [DataCategory.object], { description: "Categories disclosed in full" })
+  categoriesFull!: DataCategory[];
+}
+
+export const AccessLogConnection = connectionOf("AccessLog", AccessLogEntryType);
+
+@ObjectType("AuditChainStatus", { description: "审计链校验 — integrity of one hash-chained audit stream" })
+export class AuditChainStatusType {
+  @Field(() => String)
+  stream!: string;
+
+  @Field(() => Boolean)
+  ok!: boolean;
+
+  @Field(() => Int)
+  entries!: number;
+
+  @Field(() => Int, { nullable: true })
+  lastSeq!: number | null;
+
+  @Field(() => String, { description: "Publish this with lastSeq to detect later truncation" })
+  lastHash!: string;
+
+  @Field(() => Int, { nullable: true })
+  firstBrokenSeq!: number | null;
+
+  @Field(() => String, { nullable: true, description: "HASH_MISMATCH, PREV_HASH_MISMATCH or SEQUENCE_GAP" })
+  problem!: string | null;
+}

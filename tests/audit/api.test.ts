@@ -1,0 +1,104 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessLog } from "../../src/db/schema.js";
+import { databaseKinds } from "../support/databases.js";
+import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
+
+const LOG = `query ($id: ID!) { accessLog(householdId: $id, first: 50) { totalCount nodes { seq orgCode orgName orgKind role subject purpose operation outcome entityType categoriesFull } } }`;
+type Entry = { seq: number; orgCode: string; orgName: string | null; role: string; subject: string | null; purpose: string | null; operation: string; outcome: string; entityType: string; categoriesFull: string[] };
+
+describe.each(databaseKinds())("the audit trail through the API on %s", (kind) => {
+  let t: TestHub;
+  let civil: string;
+  let auditor: string;
+  let householdId: string;
+  let otherSubdistrictHousehold: string;
+
+  beforeAll(async () => {
+    t = await startTestHub(kind);
+    civil = await t.token("QX-MZJ", "CASEWORKER");
+    auditor = await t.token("QX-MZJ", "AUDITOR");
+    const r = await t.exec(civil, `{ a: households(first: 1, filter: { areaCode: "130104001" }) { nodes { id } } b: households(first: 1, filter: { areaCode: "130104002" }) { nodes { id } } }`);
+    householdId = (r.data!.a as { nodes: Array<{ id: string }> }).nodes[0]!.id;
+    otherSubdistrictHousehold = (r.data!.b as { nodes: Array<{ id: string }> }).nodes[0]!.id;
+  });
+  afterAll(() => t?.close());
+
+  it("writes the access entry before the response returns, with the categories shown in full", async () => {
+    const before = await t.db.db.$count(accessLog);
+    const r = await t.exec(civil, `query ($id: ID!) { household(id: $id) { members { name phone } } }`, { id: householdId });
+    expect(r.errors).toBeUndefined();
+    const rows = await t.db.db.select().from(accessLog).where(sql`${accessLog.seq} > ${before}`);
+    expect(rows.map((e) => [e.entityType, e.outcome, e.operation])).toEqual(
+      expect.arrayContaining([
+        ["Household", "ALLOWED", "Query.household"],
+        ["Person", "ALLOWED", "Query.household"],
+      ]),
+    );
+    const person = rows.find((e) => e.entityType === "Person")!;
+    expect(person).toMatchObject({ orgCode: "QX-MZJ", role: "CASEWORKER", householdIds: [householdId] });
+    expect(person.categoriesFull).toEqual(expect.arrayContaining(["IDENTITY", "CONTACT", "FINANCIAL"]));
+  });
+
+  it("lets the household see who accessed it, without staff identities; auditors see them", async () => {
+    const resident = await t.token("QX-RESIDENT", "RESIDENT", { householdId });
+    const mine = await t.exec(resident, LOG, { id: householdId });
+    expect(mine.errors).toBeUndefined();
+    const entries = (mine.data!.accessLog as { nodes: Entry[] }).nodes;
+    const byCivil = entries.find((e) => e.orgCode === "QX-MZJ" && e.entityType === "Person")!;
+    expect(byCivil).toMatchObject({ orgName: "桥西区民政局(示例)", role: "CASEWORKER", subject: null, outcome: "ALLOWED" });
+    expect(entries.map((e) => e.seq)).toEqual([...entries.map((e) => e.seq)].sort((a, b) => b - a));
+
+    const audited = await t.exec(auditor, LOG, { id: householdId });
+    expect((audited.data!.accessLog as { nodes: Entry[] }).nodes.find((e) => e.orgCode === "QX-MZJ" && e.entityType === "Person")!.subject).toBe("dev-qx-mzj-caseworker");
+  });
+
+  it("records a denied lookup, which the household can see", async () => {
+    const dongfeng = await t.token("QX-JD-DF", "CASEWORKER");
+    const denied = await t.exec(dongfeng, `query ($id: ID!) { household(id: $id) { id } }`, { id: otherSubdistrictHousehold });
+    expect(errorCodes(denied)).toEqual(["NOT_FOUND"]);
+    const r = await t.exec(auditor, LOG, { id: otherSubdistrictHousehold });
+    expect((r.data!.accessLog as { nodes: Entry[] }).nodes).toContainEqual(
+      expect.objectContaining({ orgCode: "QX-JD-DF", outcome: "DENIED", entityType: "Household", operation: "Query.household" }),
+    );
+  });
+
+  it("records the purpose sent with the request", async () => {
+    const ctx = await t.hub.contextFor(`Bearer ${civil}`, "req-purpose-1", "低保年度复核");
+    await t.hub.apollo.executeOperation({ query: `query ($id: ID!) { household(id: $id) { id } }`, variables: { id: householdId } }, { contextValue: ctx });
+    const [row] = await t.db.db.select().from(accessLog).where(sql`${accessLog.requestId} = 'req-purpose-1'`);
+    expect(row).toMatchObject({ purpose: "低保年度复核", outcome: "ALLOWED" });
+  });
+
+  it("keeps a resident to its own household's log and a caseworker out of the log entirely", async () => {
+    const resident = await t.token("QX-RESIDENT", "RESIDENT", { householdId });
+    expect(errorCodes(await t.exec(resident, LOG, { id: otherSubdistrictHousehold }))).toEqual(["NOT_FOUND"]);
+    expect(errorCodes(await t.exec(civil, LOG, { id: householdId }))).toEqual(["FORBIDDEN"]);
+  });
+
+  it("reports an intact chain to auditors, and the first broken entry after tampering", async () => {
+    const q = `{ auditChainStatus { stream ok entries lastSeq firstBrokenSeq problem } }`;
+    const ok = await t.exec(auditor, q);
+    expect(ok.errors).toBeUndefined();
+    const statuses = ok.data!.auditChainStatus as Array<{ stream: string; ok: boolean; entries: number; firstBrokenSeq: number | null }>;
+    expect(statuses.map((s) => [s.stream, s.ok])).toEqual([["access_log", true], ["change_log", true]]);
+    expect(statuses[0]!.entries).toBeGreaterThan(3);
+
+    await t.db.db.execute(sql`alter table access_log disable trigger access_log_append_only`);
+    await t.db.db.execute(sql`update access_log set org_code = 'QX-OTHER' where seq = 2`);
+    await t.db.db.execute(sql`alter table access_log enable trigger access_log_append_only`);
+    const broken = await t.exec(auditor, q);
+    expect((broken.data!.auditChainStatus as Array<Record<string, unknown>>)[0]).toMatchObject({ stream: "access_log", ok: false, firstBrokenSeq: 2, problem: "HASH_MISMATCH" });
+    expect(errorCodes(await t.exec(civil, q))).toEqual(["FORBIDDEN"]);
+  });
+
+  it("sends no data when the access log cannot be written (fail closed)", async () => {
+    await t.db.db.execute(sql`alter table access_log rename to access_log_offline`);
+    try {
+      const r = await t.exec(civil, `query ($id: ID!) { household(id: $id) { members { name } } }`, { id: householdId });
+      expect(r).toEqual({ data: null, errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+    } finally {
+      await t.db.db.execute(sql`alter table access_log_offline rename to access_log`);
+    }
+  });
+});
