@@ -59,7 +59,7 @@ class UnprojectedProjector extends Projector {
 /** Bench only: a recorder that stays empty, so the access-log plugin has nothing to write. */
 class SilentRecorder extends AccessRecorder {
   override disclosed(_entityType: string, _entityId: string, _householdId: string | null, _categoriesFull: readonly DataCategory[]): void {}
-  override denied(_entityType: string, _detail: string, _entityId?: string): void {}
+  override denied(_entityType: string, _detail: string, _entityId?: string, _householdId?: string): void {}
 }
 
 type Variant = "a" | "b" | "c";

@@ -64,14 +64,15 @@ class Footnotes {
   private readonly texts: string[] = [];
   private readonly numbers = new Map<string, number>();
 
-  mark(text: string): string {
+  /** The footnote's number, allocating it on first use. */
+  mark(text: string): number {
     let n = this.numbers.get(text);
     if (n === undefined) {
       this.texts.push(text);
       n = this.texts.length;
       this.numbers.set(text, n);
     }
-    return superscript(n);
+    return n;
   }
 
   lines(): string[] {
@@ -111,7 +112,7 @@ function masklessNote(category: DataCategory): string | null {
 
 function matrixCell(kind: OrgKind, role: Role, category: DataCategory, notes: Footnotes): string {
   const { access, limitedBy } = policyAccess(kind, role, category);
-  const marks: string[] = [];
+  const marks: number[] = [];
   if (limitedBy === "ROLE") marks.push(notes.mark(`narrowed by the role; the organization's remit for the category is ${letter(remitOf(kind, category))}`));
   if (access === "FULL") {
     for (const f of minimumNecessityFields()) {
@@ -125,7 +126,7 @@ function matrixCell(kind: OrgKind, role: Role, category: DataCategory, notes: Fo
     const note = masklessNote(category);
     if (note) marks.push(notes.mark(note));
   }
-  return letter(access) + marks.join(",");
+  return letter(access) + marks.sort((x, y) => x - y).map(superscript).join(",");
 }
 
 function header(): string[] {

@@ -51,7 +51,7 @@ export interface DisclosureSink {
 
 /** Why the caller can see the record at all, and the most it may disclose through that path. */
 export interface Grant {
-  readonly relationship: "JURISDICTION" | "SELF" | "PUBLISHED_NEED" | "REFERRAL" | "ASSIGNMENT" | "CLAIM";
+  readonly relationship: "JURISDICTION" | "SELF" | "PUBLISHED_NEED" | "REFERRAL" | "ASSIGNMENT" | "CLAIM" | "NONE";
   /** Per-category ceilings of this relationship; absent categories are not limited by it. */
   readonly caps?: Partial<{ readonly [C in DataCategory]: Access }>;
   /** Categories the household has consented to disclose to this caller (live consents only). */

@@ -39,7 +39,7 @@ export const JURISDICTION_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>([
 const SOCIAL_FORCE_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>(["CHARITY", "VOLUNTEER_ORG", "SOCIAL_WORK_AGENCY"]);
 
 export const NO_GRANT: Grant = Object.freeze({
-  relationship: "JURISDICTION",
+  relationship: "NONE",
   caps: Object.freeze(Object.fromEntries(DataCategory.values.map((c) => [c, "WITHHELD"]))),
 } satisfies Grant);
 const NONE: RecordScope = Object.freeze({ kind: "NONE", grant: NO_GRANT });
@@ -58,6 +58,10 @@ export const PUBLISHED_NEED_GRANT: Grant = Object.freeze({
     EMPLOYMENT: "WITHHELD",
     JUDICIAL: "WITHHELD",
     PROTECTION: "WITHHELD",
+    // Enough to match a need, not to profile the household: at most masked forms.
+    DISABILITY: "MASKED",
+    EDUCATION: "MASKED",
+    HOUSING: "MASKED",
   }),
 } satisfies Grant);
 

@@ -377,12 +377,11 @@ describe("policy matrix: every org kind reads one household through every path, 
   // --- hard rules, asserted on the raw results without the oracle -----------------------------------
 
   it("gives the full ID number to no kind but the jurisdiction bodies and the household itself", async () => {
-    for (const caller of CALLERS) {
-      const { results } = await readEverywhere(caller);
-      const text = JSON.stringify(results);
-      if (FULL_ID_NUMBER_KINDS.has(caller.kind)) continue;
+    for (const caller of CALLERS.filter((c) => !FULL_ID_NUMBER_KINDS.has(c.kind))) {
+      const text = JSON.stringify((await readEverywhere(caller)).results);
       for (const idNumber of plain.idNumbers) expect(text, label(caller)).not.toContain(idNumber);
     }
+    // …and those that may, do (the rule above is not vacuous).
     for (const caller of [{ kind: "CIVIL_AFFAIRS", role: "CASEWORKER", where: "home" }, { kind: "RESIDENT", role: "RESIDENT", where: "home" }] as const) {
       const { results } = await readEverywhere(caller);
       const members = ((results.household as { found: Json }).found.members as Json[]).map((m) => m.idNumber);

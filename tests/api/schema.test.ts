@@ -32,6 +32,7 @@ describe("the schema", () => {
         "Mutation.registerHousehold: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY roles=ADMIN|CASEWORKER|COORDINATOR",
         "Mutation.withdrawConsent: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY|RESIDENT roles=ADMIN|CASEWORKER|COORDINATOR|RESIDENT",
         "Query.accessLog: RESIDENT|CIVIL_AFFAIRS roles=RESIDENT|AUDITOR|ADMIN",
+        "Query.assistanceStatus: JUSTICE|COURT|HEALTHCARE_SECURITY",
         "Query.auditChainStatus: CIVIL_AFFAIRS roles=AUDITOR|ADMIN",
         "Query.case: ANY AUTHENTICATED",
         "Query.cases: ANY AUTHENTICATED",
@@ -41,6 +42,7 @@ describe("the schema", () => {
         "Query.me: ANY AUTHENTICATED",
         "Query.need: ANY AUTHENTICATED",
         "Query.needs: ANY AUTHENTICATED",
+        "Query.personByIdNumber: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY|HEALTHCARE_SECURITY|HEALTH|EDUCATION|HOUSING|HUMAN_RESOURCES|EMERGENCY_MANAGEMENT|COURT|RESIDENT",
         "Query.resource: ANY AUTHENTICATED",
         "Query.resources: ANY AUTHENTICATED",
       ]

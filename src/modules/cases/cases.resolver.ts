@@ -5,6 +5,7 @@ import { PageArgs, type Page } from "../../shared/graphql/connection.js";
 import { HouseholdType, householdOf, type HouseholdView } from "../households/index.js";
 import { AssistanceType, CaseStatus } from "./cases.enums.js";
 import { getCase, listCases, type CaseView } from "./cases.service.js";
+import { AssistanceStatusType, assistanceStatus } from "./cases.status.js";
 import { CaseConnection, CaseType } from "./cases.type.js";
 
 @InputType({ description: "Case filters" })
@@ -38,6 +39,14 @@ export class CaseResolver {
   @Query(() => CaseType, { description: "救助案件 — one case; NOT_FOUND outside the caller's scope" })
   case(@Arg("id", () => ID) id: string, @Ctx() ctx: HubContext): Promise<CaseView> {
     return getCase(ctx, id);
+  }
+
+  @Allow({ kinds: ["JUSTICE", "COURT", "HEALTHCARE_SECURITY"] })
+  @Query(() => AssistanceStatusType, {
+    description: "救助身份核验 — minimal check for legal aid, judicial aid and medical-aid auto-inclusion (clauses 9, 14)",
+  })
+  assistanceStatus(@Arg("idNumber", () => String) idNumber: string, @Ctx() ctx: HubContext): Promise<AssistanceStatusType> {
+    return assistanceStatus(ctx, idNumber);
   }
 
   @FieldResolver(() => HouseholdType, { nullable: true, description: "The case's household, under the case's grant" })

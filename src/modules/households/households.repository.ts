@@ -57,3 +57,17 @@ export async function insertHouseholdWithMembers(args: {
   const memberRows = await tx.insert(persons).values(members.map((m) => sealPerson({ ...m, householdId: row!.id }, cipher))).returning();
   return { household: row!, members: memberRows };
 }
+
+/**
+ * A person by the blind index of their ID number, within the caller's scope. Found and
+ * out-of-scope cost the same single query, so timing does not tell them apart.
+ */
+export async function findPersonByIdIndex(db: Database, scope: RecordScope, idNumberBidx: string): Promise<{ person: PersonRow; household: HouseholdRow } | null> {
+  const [row] = await db
+    .select({ person: persons, household: households })
+    .from(persons)
+    .innerJoin(households, eq(households.id, persons.householdId))
+    .where(and(eq(persons.idNumberBidx, idNumberBidx), scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id })))
+    .limit(1);
+  return row ?? null;
+}

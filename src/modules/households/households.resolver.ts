@@ -1,10 +1,11 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, AUTHENTICATED } from "../../auth/allow.js";
+import { ID_LOOKUP_KINDS } from "./households.policy.js";
 import type { HubContext } from "../../context.js";
 import { PageArgs, type Page } from "../../shared/graphql/connection.js";
 import { HouseholdConnection, HouseholdType, PersonType } from "./households.type.js";
 import { RegisterHouseholdInput, RegisterHouseholdPayload } from "./households.input.js";
-import { getHousehold, listHouseholds, membersOf, registerHousehold, type HouseholdView, type PersonView } from "./households.service.js";
+import { getHousehold, listHouseholds, membersOf, personByIdNumber, registerHousehold, type HouseholdView, type PersonView } from "./households.service.js";
 
 @InputType({ description: "Household filters; every filter field is one the caller may read in full" })
 export class HouseholdFilter {
@@ -28,6 +29,14 @@ export class HouseholdResolver {
   @Query(() => HouseholdType, { description: "家庭 — one household; NOT_FOUND outside the caller's scope" })
   household(@Arg("id", () => ID) id: string, @Ctx() ctx: HubContext): Promise<HouseholdView> {
     return getHousehold(ctx, id);
+  }
+
+  @Allow({ kinds: ID_LOOKUP_KINDS })
+  @Query(() => PersonType, {
+    description: "按身份证号查询 — one person by resident ID number, within your scope; audited, and refused to remits that may not read ID numbers",
+  })
+  personByIdNumber(@Arg("idNumber", () => String) idNumber: string, @Ctx() ctx: HubContext): Promise<PersonView> {
+    return personByIdNumber(ctx, idNumber);
   }
 
   @Allow({

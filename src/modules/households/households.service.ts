@@ -3,7 +3,7 @@ import { viewerOf } from "../../context.js";
 import type { View } from "../../privacy/project.js";
 import { householdScope } from "../../privacy/scope.js";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
-import { ConflictError, NotFoundError } from "../../shared/errors.js";
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../../shared/errors.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { areaPrefixOrThrow, uuidOrThrow } from "../../shared/validate.js";
 import {
@@ -17,7 +17,9 @@ import {
 import { NATURAL_KEY } from "../../db/paging.js";
 import { appendChangeEntries, changeEntriesFor } from "../../audit/index.js";
 import { grantResolver } from "../grants/index.js";
-import { HouseholdRepository, insertHouseholdWithMembers } from "./households.repository.js";
+import { idNumberIndex } from "./households.records.js";
+import { HouseholdRepository, findPersonByIdIndex, insertHouseholdWithMembers } from "./households.repository.js";
+import { ID_NUMBER_PROBLEM_MESSAGES, parseIdNumber } from "./id-number.js";
 import { validateHouseholdRegistration, type HouseholdRegistrationData, type ValidPerson } from "./households.validation.js";
 import type { HouseholdRow } from "./households.table.js";
 
@@ -131,4 +133,26 @@ function personAuditValues(p: ValidPerson): Partial<Record<keyof PersonSource, u
 export async function householdInScope(ctx: HubContext, householdId: string): Promise<boolean> {
   const { repo } = repositoryFor(ctx);
   return (await repo.findById(householdId)) !== null;
+}
+
+/**
+ * Lookup by resident ID number (keyed blind index, never a plaintext comparison). Only callers who
+ * may read ID numbers in full may look one up; every lookup is in the access log, a miss as DENIED.
+ */
+export async function personByIdNumber(ctx: HubContext, idNumberArg: string): Promise<PersonView> {
+  const { principal, projector } = viewerOf(ctx);
+  const scope = householdScope(principal);
+  if (!projector.canReadFully(PERSON_CATALOGUE, "idNumber", scope.grant)) {
+    ctx.audit.denied("Person", "LOOKUP_OUTSIDE_REMIT");
+    throw new ForbiddenError("looking people up by ID number is outside your remit");
+  }
+  const parsed = parseIdNumber(idNumberArg);
+  if (!parsed.ok) throw new InputError(`idNumber ${ID_NUMBER_PROBLEM_MESSAGES[parsed.problem]}`, "idNumber");
+  const found = await findPersonByIdIndex(ctx.db, scope, idNumberIndex(ctx.cipher, parsed.value.value));
+  if (!found) {
+    ctx.audit.denied("Person", "NOT_FOUND_OR_OUT_OF_SCOPE");
+    throw new NotFoundError("person");
+  }
+  const grantOf = await grantResolver(ctx, scope, [found.household.id]);
+  return projector.project(PERSON_CATALOGUE, personSource(found.person, ctx.cipher), grantOf(found.household.id));
 }

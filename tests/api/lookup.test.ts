@@ -1,0 +1,106 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessLog, cases, households, persons } from "../../src/db/schema.js";
+import { AssistanceType } from "../../src/modules/cases/cases.enums.js";
+import { idNumberCheckChar } from "../../src/modules/households/id-number.js";
+import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
+import { databaseKinds } from "../support/databases.js";
+import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
+
+const LOOKUP = `query ($n: String!) { personByIdNumber(idNumber: $n) { id householdId name idNumber phone } }`;
+const STATUS = `query ($n: String!) { assistanceStatus(idNumber: $n) { isRecipient types } }`;
+
+describe.each(databaseKinds())("lookup by resident ID number on %s", (kind) => {
+  let t: TestHub;
+  let civil: string;
+  let recipient: { id: string; idNumber: string; area: string; types: string[] };
+  let nonRecipient: { idNumber: string };
+  const unknown = (() => {
+    const f = "13999919991231999";
+    return f + idNumberCheckChar(f);
+  })();
+
+  beforeAll(async () => {
+    t = await startTestHub(kind);
+    civil = await t.token("QX-MZJ", "CASEWORKER");
+    const rows = await t.db.db
+      .select({ id: persons.id, enc: persons.idNumberEnc, householdId: persons.householdId, area: households.areaCode })
+      .from(persons)
+      .innerJoin(households, eq(households.id, persons.householdId));
+    const approved = await t.db.db.select({ householdId: cases.householdId, type: cases.type }).from(cases).where(eq(cases.status, "APPROVED"));
+    // In the policy's order of assistance types (the enum's order), as the API returns them.
+    const typesOf = (h: string) => AssistanceType.values.filter((v) => approved.some((c) => c.householdId === h && c.type === v));
+    const r = rows.find((p) => typesOf(p.householdId).length > 0 && p.area.startsWith("130104001"))!;
+    const n = rows.find((p) => typesOf(p.householdId).length === 0)!;
+    const reveal = (enc: string) => t.cipher.decrypt(enc, ENCRYPTED_FIELDS.personIdNumber);
+    recipient = { id: r.id, idNumber: reveal(r.enc), area: r.area, types: typesOf(r.householdId) };
+    nonRecipient = { idNumber: reveal(n.enc) };
+  });
+  afterAll(() => t?.close());
+
+  it("finds a person for civil affairs through the blind index, and logs the lookup", async () => {
+    const before = await t.db.db.$count(accessLog);
+    const r = await t.exec(civil, LOOKUP, { n: recipient.idNumber.toLowerCase() });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toMatchObject({ personByIdNumber: { id: recipient.id, idNumber: recipient.idNumber } });
+    const [entry] = await t.db.db.select().from(accessLog).where(sql`${accessLog.seq} > ${before}`);
+    expect(entry).toMatchObject({ operation: "Query.personByIdNumber", entityType: "Person", outcome: "ALLOWED", entityIds: [recipient.id] });
+  });
+
+  it("answers out-of-scope and non-existent numbers the same way, and logs both as denied", async () => {
+    const heping = await t.token("QX-JD-HP", "CASEWORKER");
+    const before = await t.db.db.$count(accessLog);
+    const outOfScope = await t.exec(heping, LOOKUP, { n: recipient.idNumber });
+    const missing = await t.exec(heping, LOOKUP, { n: unknown });
+    expect(outOfScope).toEqual(missing);
+    expect(errorCodes(outOfScope)).toEqual(["NOT_FOUND"]);
+    const entries = await t.db.db.select().from(accessLog).where(sql`${accessLog.seq} > ${before}`);
+    expect(entries.map((e) => [e.outcome, e.detail])).toEqual([
+      ["DENIED", "NOT_FOUND_OR_OUT_OF_SCOPE"],
+      ["DENIED", "NOT_FOUND_OR_OUT_OF_SCOPE"],
+    ]);
+  });
+
+  it("refuses a malformed number with BAD_USER_INPUT, without echoing it", async () => {
+    const bad = recipient.idNumber.slice(0, 17) + (recipient.idNumber.endsWith("1") ? "2" : "1");
+    const r = await t.exec(civil, LOOKUP, { n: bad });
+    expect(errorCodes(r)).toEqual(["BAD_USER_INPUT"]);
+    expect(r.errors![0]!.message).toBe("idNumber fails the GB 11643 check digit");
+  });
+
+  it.each([
+    ["JUSTICE", "QX-SFJ", "OFFICER"],
+    ["CHARITY", "CH-ANKANG", "PROJECT_MANAGER"],
+    ["FINANCE", "QX-CZJ", "ANALYST"],
+  ])("refuses the lookup to %s", async (_kind, org, role) => {
+    const r = await t.exec(await t.token(org, role as never), LOOKUP, { n: recipient.idNumber });
+    expect(errorCodes(r)).toEqual(["FORBIDDEN"]);
+  });
+
+  it("refuses the lookup to a civil-affairs auditor, whose role reads identities only masked", async () => {
+    const r = await t.exec(await t.token("QX-MZJ", "AUDITOR"), LOOKUP, { n: recipient.idNumber });
+    expect(errorCodes(r)).toEqual(["FORBIDDEN"]);
+    expect(r.errors![0]!.message).toMatch(/outside your remit/);
+  });
+
+  describe("the justice bureau's minimal check (clause 14)", () => {
+    let justice: string;
+    beforeAll(async () => {
+      justice = await t.token("QX-SFJ", "OFFICER");
+    });
+
+    it("says whether a person is a current recipient and of which types, nothing more", async () => {
+      expect(await t.exec(justice, STATUS, { n: recipient.idNumber })).toEqual({ data: { assistanceStatus: { isRecipient: true, types: recipient.types } } });
+      expect(await t.exec(justice, STATUS, { n: nonRecipient.idNumber })).toEqual({ data: { assistanceStatus: { isRecipient: false, types: [] } } });
+    });
+
+    it("answers an unknown person exactly as a non-recipient", async () => {
+      expect(await t.exec(justice, STATUS, { n: unknown })).toEqual({ data: { assistanceStatus: { isRecipient: false, types: [] } } });
+    });
+
+    it("validates the number and keeps the check from charities", async () => {
+      expect(errorCodes(await t.exec(justice, STATUS, { n: "123" }))).toEqual(["BAD_USER_INPUT"]);
+      expect(errorCodes(await t.exec(await t.token("CH-ANKANG", "STAFF"), STATUS, { n: recipient.idNumber }))).toEqual(["FORBIDDEN"]);
+    });
+  });
+});
