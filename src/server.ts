@@ -4,7 +4,7 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
-import { appendAccessEntries } from "./audit/index.js";
+import { AccessLogWriter } from "./audit/index.js";
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
 import { MAX_PURPOSE_LENGTH, authenticate } from "./auth/verify.js";
@@ -102,7 +102,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns signal handling and shutdown order (HTTP → Apollo → database).
     stopOnTerminationSignals: false,
     // Apollo 5 wraps every resolver for cache hints by default; the hub sends no cache hints.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), accessLogPlugin(logger)],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), accessLogPlugin(logger, new AccessLogWriter(db.db, db.kind === "pglite"))],
     formatError: (formatted, error) => formatHubError(formatted, error, logger),
   });
   await apollo.start();
@@ -234,7 +234,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
  * Writes the request's access-log entries before the response is sent. If the log cannot be
  * written, the response carries no data: a disclosure that cannot be traced does not happen.
  */
-function accessLogPlugin(logger: Logger): ApolloServerPlugin<HubContext> {
+function accessLogPlugin(logger: Logger, accessLog: AccessLogWriter): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
@@ -243,8 +243,7 @@ function accessLogPlugin(logger: Logger): ApolloServerPlugin<HubContext> {
           const root = operation?.operation === "mutation" ? "Mutation" : "Query";
           const fields = (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === "Field" ? [`${root}.${s.name.value}`] : []));
           try {
-            await appendAccessEntries(
-              ctx.db,
+            await accessLog.append(
               ctx.audit.entries({ principal: ctx.principal, requestId: ctx.requestId, operation: fields.join(",") || root, purpose: ctx.purpose, at: new Date() }),
             );
           } catch (err) {

@@ -3,7 +3,8 @@ import type { Database } from "../db/client.js";
 import type { OrgKind } from "../modules/organizations/index.js";
 import type { DataCategory } from "../privacy/categories.js";
 import { accessLog } from "./audit.table.js";
-import { appendToStream, canonicalUuid, type StreamWriter } from "./stream.js";
+import { EMPTY_CHAIN, type ChainHead } from "./chain.js";
+import { appendToStream, canonicalUuid, insertChained, type StreamWriter } from "./stream.js";
 
 /** One read of household data, allowed or denied: who, for which org and purpose, what was disclosed. */
 export interface AccessEntry {
@@ -36,7 +37,8 @@ const writer: StreamWriter<AccessEntry> = {
       .limit(1);
     return head ?? null;
   },
-  insert: (tx, rows) => tx.insert(accessLog).values(rows).returning(),
+  table: accessLog,
+  insert: (tx, rows) => tx.insert(accessLog).values(rows),
 };
 
 /**
@@ -70,4 +72,39 @@ function accessContent(e: AccessEntry): AccessEntry {
     categoriesFull: [...e.categoriesFull],
     detail: e.detail,
   };
+}
+
+/**
+ * The hub's access-log writer. Appends are serialized in process; on a shared PostgreSQL they take
+ * the advisory lock and read the head in a transaction, because other hub instances append too. On
+ * an exclusive database (embedded PGlite: one process, one connection, nobody else can open it) the
+ * head is kept in memory after the first read, so an append is one INSERT. A failed append forgets
+ * the cached head, so the next one re-reads it.
+ */
+export class AccessLogWriter {
+  private queue: Promise<unknown> = Promise.resolve();
+  private head: ChainHead | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly exclusive: boolean,
+  ) {}
+
+  append(entries: readonly AccessEntry[]): Promise<void> {
+    const run = this.queue.then(() => this.appendNow(entries));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async appendNow(entries: readonly AccessEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    if (!this.exclusive) return appendAccessEntries(this.db, entries);
+    try {
+      this.head ??= (await writer.readHead(this.db)) ?? EMPTY_CHAIN;
+      this.head = await insertChained(this.db, writer, this.head, entries.map(accessContent));
+    } catch (err) {
+      this.head = null;
+      throw err;
+    }
+  }
 }

@@ -36,7 +36,8 @@ const writer: StreamWriter<ChangeContent> = {
       .limit(1);
     return head ?? null;
   },
-  insert: (tx, rows) => tx.insert(changeLog).values(rows).returning(),
+  table: changeLog,
+  insert: (tx, rows) => tx.insert(changeLog).values(rows),
 };
 
 /**

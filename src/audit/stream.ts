@@ -1,15 +1,7 @@
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
-import {
-  canonicalizeEntry,
-  chainEntries,
-  computeEntryHash,
-  EMPTY_CHAIN,
-  type ChainContent,
-  type ChainHead,
-  type Chained,
-  type EntryContent,
-} from "./chain.js";
+import { chainEntries, EMPTY_CHAIN, type ChainContent, type ChainHead, type ChainValue, type Chained, type EntryContent } from "./chain.js";
 
 // The append half of both streams (internal to src/audit). Appends to one stream are serialized by a
 // transaction-scoped advisory lock: the holder reads the head, numbers its entries head+1 … and inserts
@@ -33,10 +25,12 @@ const ROWS_PER_INSERT = 1000;
 
 export interface StreamWriter<C extends EntryContent<C>> {
   readonly name: StreamName;
+  /** The stream's table: its column types say which values it would store altered. */
+  readonly table: PgTable;
   /** The last row's seq and hash, or null when the stream is empty. */
   readHead(tx: Database): Promise<ChainHead | null>;
-  /** Inserts the rows in one statement and returns them as stored (RETURNING *). */
-  insert(tx: Database, rows: Array<Chained<C>>): Promise<ReadonlyArray<ChainContent & { readonly seq: number }>>;
+  /** Inserts the rows in one statement. */
+  insert(tx: Database, rows: Array<Chained<C>>): Promise<unknown>;
 }
 
 /**
@@ -50,35 +44,48 @@ export async function appendToStream<C extends EntryContent<C>>(
 ): Promise<void> {
   if (contents.length === 0) return;
   await tx.execute(sql`select pg_advisory_xact_lock(${STREAM_LOCK_KEYS[stream.name].toString()}::bigint)`);
-  const rows = chainEntries((await stream.readHead(tx)) ?? EMPTY_CHAIN, contents);
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-    assertStoredUnchanged(stream.name, chunk, await stream.insert(tx, chunk));
-  }
+  await insertChained(tx, stream, (await stream.readHead(tx)) ?? EMPTY_CHAIN, contents);
 }
 
 /**
- * A committed entry must verify. A value the column stores differently from how it was given (an
- * upper-case UUID, a varchar silently cut at its trailing spaces, a lone surrogate) would otherwise
- * be hashed in one form and stored in another and read as tampering forever after: refuse it, which
- * rolls the transaction back. The error names the column, never the value (it may be personal data).
+ * Chains `contents` after `head` and inserts them; returns the new head. The caller guarantees that
+ * nobody else appends meanwhile (the advisory lock, or an exclusive single-process database).
  */
-function assertStoredUnchanged<C extends EntryContent<C>>(
-  name: StreamName,
-  given: ReadonlyArray<Chained<C>>,
-  stored: ReadonlyArray<ChainContent & { readonly seq: number }>,
-): void {
-  const bySeq = new Map(stored.map((row) => [row.seq, row]));
-  for (const entry of given) {
-    const row = bySeq.get(entry.seq);
-    if (!row) throw new Error(`${name}: the insert did not return seq ${entry.seq}`);
-    const { hash, ...content } = row;
-    if (hash === entry.hash && computeEntryHash(content) === entry.hash) continue;
-    const sent = entry as unknown as ChainContent;
-    const changed = Object.keys(sent).find(
-      (key) => key !== "hash" && canonicalizeEntry({ v: row[key] ?? null }) !== canonicalizeEntry({ v: sent[key] ?? null }),
-    );
-    throw new TypeError(`${name}: ${changed ?? "a value"} would not be stored as given, so its hash could never verify`);
+export async function insertChained<C extends EntryContent<C>>(
+  db: Database,
+  stream: StreamWriter<C>,
+  head: ChainHead,
+  contents: readonly C[],
+): Promise<ChainHead> {
+  const rows = chainEntries(head, contents);
+  assertStorable(stream, rows);
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    await stream.insert(db, rows.slice(start, start + ROWS_PER_INSERT));
+  }
+  const last = rows.at(-1);
+  return last ? { seq: last.seq, hash: last.hash } : head;
+}
+
+/**
+ * A committed entry must verify. A value the column would store differently from how it was given
+ * (a varchar cut at its length, a lone surrogate; UUIDs are lower-cased before hashing) would be
+ * hashed in one form and stored in another and read as tampering forever after: refuse it before
+ * the insert. Checked in memory, so the hot path needs no read-back. The error names the column,
+ * never the value (it may be personal data).
+ */
+function assertStorable<C extends EntryContent<C>>(stream: StreamWriter<C>, rows: ReadonlyArray<Chained<C>>): void {
+  const columns = getTableColumns(stream.table) as Record<string, { length?: number }>;
+  const storable = (value: ChainValue, max: number | undefined): boolean => {
+    if (typeof value === "string") return value.isWellFormed() && (max === undefined || value.length <= max);
+    if (Array.isArray(value)) return value.every((v: ChainValue) => storable(v, undefined));
+    return true;
+  };
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row as unknown as ChainContent)) {
+      if (!storable(value, columns[key]?.length)) {
+        throw new TypeError(`${stream.name}: ${key} would not be stored as given, so its hash could never verify`);
+      }
+    }
   }
 }
 

@@ -20,7 +20,8 @@ describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
   beforeAll(async () => {
     t = await startTestHub(kind);
     civil = await t.token("QX-MZJ", "CASEWORKER");
-    await t.exec(civil, "{ me { role } }"); // warm the organization directory cache
+    // Warm the organization directory cache and the access-log writer (its first append reads the chain head).
+    await t.exec(civil, "{ households(first: 1) { nodes { id } } }");
   });
   afterAll(() => t?.close());
 

@@ -1,0 +1,39 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AccessLogWriter, accessLog, appendAccessEntries, verifyAuditChains } from "../../src/audit/index.js";
+import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/databases.js";
+import { accessEntry } from "./entries.js";
+
+// The hub's writer: exclusive mode (embedded PGlite) keeps the chain head in memory; shared mode
+// (PostgreSQL, several hub instances) locks and reads it each time.
+
+describe.each(databaseKinds())("the access-log writer on %s", (kind) => {
+  let h: TestDatabase;
+  let writer: AccessLogWriter;
+
+  beforeAll(async () => {
+    h = await openTestDatabase(kind);
+    writer = new AccessLogWriter(h.db, kind === "pglite");
+  });
+  afterAll(() => h?.close());
+
+  it("chains concurrent appends from one process without gaps", async () => {
+    await Promise.all(Array.from({ length: 25 }, (_, i) => writer.append([accessEntry({ requestId: `req-${i}` }), accessEntry({ requestId: `req-${i}` })])));
+    const [status] = await verifyAuditChains(h.db);
+    expect(status).toMatchObject({ stream: "access_log", ok: true, entries: 50, lastSeq: 50 });
+  });
+
+  it("recovers after a failed append: the next one re-reads the head and the chain stays whole", async () => {
+    const tooLong = accessEntry({ entityType: "x".repeat(40) });
+    await expect(writer.append([tooLong])).rejects.toThrow(/entityType would not be stored as given/);
+    // Another writer (a restarted process, say) appends meanwhile; the first must not fork the chain.
+    await appendAccessEntries(h.db, [accessEntry({ requestId: "from-elsewhere" })]);
+    await writer.append([accessEntry({ requestId: "after-failure" })]);
+    const rows = await h.db.select({ seq: accessLog.seq, requestId: accessLog.requestId }).from(accessLog).where(sql`${accessLog.seq} > 50`);
+    expect(rows).toEqual([
+      { seq: 51, requestId: "from-elsewhere" },
+      { seq: 52, requestId: "after-failure" },
+    ]);
+    expect((await verifyAuditChains(h.db))[0]).toMatchObject({ ok: true, entries: 52 });
+  });
+});
