@@ -1,6 +1,7 @@
 import { appendChangeEntries, changeEntriesFor } from "../../audit/index.js";
 import type { HubContext } from "../../context.js";
 import { viewerOf } from "../../context.js";
+import type { Database } from "../../db/client.js";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
 import { CONSENT_REQUIRED_KINDS } from "../../privacy/policy.js";
 import { defineCatalogue } from "../../privacy/project.js";
@@ -27,6 +28,15 @@ const CONSENT_CATALOGUE = defineCatalogue<{ id: string; householdId: string; act
     withdrawsId: { category: "BASIC" },
   },
 );
+
+/** The change-log entries of a new consent record, in the record's own transaction. */
+async function logConsent(tx: Database, ctx: HubContext, created: ConsentRow, after: Record<string, string | null>): Promise<void> {
+  const { principal } = viewerOf(ctx);
+  await appendChangeEntries(
+    tx,
+    changeEntriesFor({ principal, requestId: ctx.requestId, catalogue: CONSENT_CATALOGUE, entityId: created.id, householdId: created.householdId, before: null, after }),
+  );
+}
 
 async function requireHousehold(ctx: HubContext, householdId: string): Promise<void> {
   if (!(await householdInScope(ctx, householdId))) {
@@ -67,23 +77,12 @@ export async function recordConsent(ctx: HubContext, input: RecordConsentData): 
         recordedBySubject: principal.subject,
       })
       .returning();
-    await appendChangeEntries(
-      tx,
-      changeEntriesFor({
-        principal,
-        requestId: ctx.requestId,
-        catalogue: CONSENT_CATALOGUE,
-        entityId: created!.id,
-        householdId,
-        before: null,
-        after: {
-          action: "GRANT",
-          recipient: recipientOrgId ?? created!.recipientOrgKind,
-          categories: valid.categories.join(","),
-          expiresAt: valid.expiresAt.toISOString(),
-        },
-      }),
-    );
+    await logConsent(tx, ctx, created!, {
+      action: "GRANT",
+      recipient: recipientOrgId ?? created!.recipientOrgKind,
+      categories: valid.categories.join(","),
+      expiresAt: valid.expiresAt.toISOString(),
+    });
     return created!;
   });
   return (await consentViews(ctx, [row], new Set()))[0]!;
@@ -116,18 +115,7 @@ export async function withdrawConsent(ctx: HubContext, input: { consentId: strin
           recordedBySubject: principal.subject,
         })
         .returning();
-      await appendChangeEntries(
-        tx,
-        changeEntriesFor({
-          principal,
-          requestId: ctx.requestId,
-          catalogue: CONSENT_CATALOGUE,
-          entityId: created!.id,
-          householdId: grant.householdId,
-          before: null,
-          after: { action: "WITHDRAW", withdrawsId: grant.id },
-        }),
-      );
+      await logConsent(tx, ctx, created!, { action: "WITHDRAW", withdrawsId: grant.id });
       return created!;
     });
   } catch (err) {
