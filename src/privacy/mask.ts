@@ -8,13 +8,13 @@ export function maskName(name: string): string {
   return chars[0] + "*".repeat(chars.length - 1);
 }
 
-/** `130104199001011234` → `130104********1234` (address code and last four). */
+/** `139901199001011234` → `139901********1234` (address code and last four). */
 export function maskIdNumber(idNumber: string): string {
   if (idNumber.length !== 18) return "*".repeat(idNumber.length);
   return `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
 }
 
-/** `13812341234` → `138****1234`. */
+/** `17400001234` → `174****1234`. */
 export function maskPhone(phone: string): string {
   if (phone.length < 8) return "*".repeat(phone.length);
   return `${phone.slice(0, 3)}${"*".repeat(phone.length - 7)}${phone.slice(-4)}`;

@@ -37,11 +37,11 @@ function fieldsOf<S extends object>(catalogue: EntityCatalogue<S>): FieldEntry[]
 /** Each masked form with a sample, rendered by calling the mask itself. */
 const MASK_SAMPLES: ReadonlyArray<{ readonly name: string; readonly before: string; readonly after: string }> = [
   sample(maskName, "张三丰"),
-  sample(maskIdNumber, "130104199001011234"),
+  sample(maskIdNumber, "139901199001011234"),
   sample(maskBirthDate, "1990-05-17"),
-  sample(maskPhone, "13812341234"),
+  sample(maskPhone, "17400001234"),
   sample(maskAddress, "东风街道第一社区 示例路12号"),
-  sample(maskBankAccount, "6222020402012345678"),
+  sample(maskBankAccount, "9990000000000005678"),
   { name: maskMoneyFen.name, before: `${fenToYuan(123_456)} yuan`, after: `${fenToYuan(maskMoneyFen(123_456))} yuan` },
 ];
 
