@@ -111,6 +111,9 @@ export function decideField<V>(principal: Principal, rule: FieldRule<V>, grant: 
  */
 export class Projector {
   private readonly decisions = new Map<string, Decisions>();
+  /** Hot path: grants are shared objects (a scope's constant, one per household per page), so
+   * the decisions for a (grant, catalogue) pair are found by identity before any key is built. */
+  private readonly byGrant = new WeakMap<Grant, Map<EntityCatalogue<object>, Decisions>>();
 
   constructor(
     readonly principal: Principal,
@@ -155,6 +158,16 @@ export class Projector {
   }
 
   private decide<S extends object>(catalogue: EntityCatalogue<S>, grant: Grant): Decisions {
+    let forGrant = this.byGrant.get(grant);
+    const known = forGrant?.get(catalogue as EntityCatalogue<object>);
+    if (known) return known;
+    const decided = this.decideByContent(catalogue, grant);
+    if (!forGrant) this.byGrant.set(grant, (forGrant = new Map()));
+    forGrant.set(catalogue as EntityCatalogue<object>, decided);
+    return decided;
+  }
+
+  private decideByContent<S extends object>(catalogue: EntityCatalogue<S>, grant: Grant): Decisions {
     const key = `${catalogue.entity}|${grant.relationship}|${JSON.stringify(grant.caps ?? {})}|${[...(grant.consented ?? [])].sort().join(",")}`;
     let decisions = this.decisions.get(key);
     if (!decisions) {
