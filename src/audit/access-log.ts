@@ -3,7 +3,7 @@ import type { Database } from "../db/client.js";
 import type { OrgKind } from "../modules/organizations/index.js";
 import type { DataCategory } from "../privacy/categories.js";
 import { accessLog } from "./audit.table.js";
-import { EMPTY_CHAIN, type ChainHead } from "./chain.js";
+import { EMPTY_CHAIN, type ChainHead, type ChainKey } from "./chain.js";
 import { appendToStream, canonicalUuid, insertChained, type StreamWriter } from "./stream.js";
 
 /** One read of household data, allowed or denied: who, for which org and purpose, what was disclosed. */
@@ -47,11 +47,11 @@ const writer: StreamWriter<AccessEntry> = {
  * no-op. On PGlite, do not call it from inside another transaction on the same database: PGlite has one
  * connection and the two would wait on each other.
  */
-export async function appendAccessEntries(db: Database, entries: readonly AccessEntry[]): Promise<void> {
+export async function appendAccessEntries(db: Database, entries: readonly AccessEntry[], key?: ChainKey): Promise<void> {
   if (entries.length === 0) return;
   const contents = entries.map(accessContent);
   // Every statement through tx: on PGlite the transaction holds the only connection.
-  await db.transaction((tx) => appendToStream(tx, writer, contents));
+  await db.transaction((tx) => appendToStream(tx, writer, contents, key));
 }
 
 /** The hashed content of an entry: exactly the columns, copied (callers' arrays may change later). */
@@ -88,6 +88,7 @@ export class AccessLogWriter {
   constructor(
     private readonly db: Database,
     private readonly exclusive: boolean,
+    private readonly key?: ChainKey,
   ) {}
 
   append(entries: readonly AccessEntry[]): Promise<void> {
@@ -98,10 +99,10 @@ export class AccessLogWriter {
 
   private async appendNow(entries: readonly AccessEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    if (!this.exclusive) return appendAccessEntries(this.db, entries);
+    if (!this.exclusive) return appendAccessEntries(this.db, entries, this.key);
     try {
       this.head ??= (await writer.readHead(this.db)) ?? EMPTY_CHAIN;
-      this.head = await insertChained(this.db, writer, this.head, entries.map(accessContent));
+      this.head = await insertChained(this.db, writer, this.head, entries.map(accessContent), this.key);
     } catch (err) {
       this.head = null;
       throw err;

@@ -62,5 +62,5 @@ export async function householdAccessLog(ctx: HubContext, args: { householdId: s
 /** Verifies both chains now. Cost grows with the log: fine for on-demand audits, not for polling. */
 export async function auditChainStatus(ctx: HubContext): Promise<AuditChainStatusType[]> {
   viewerOf(ctx);
-  return (await verifyAuditChains(ctx.db)).map((s) => ({ ...s }));
+  return (await verifyAuditChains(ctx.db, { key: ctx.cipher.auditKey })).map((s) => ({ ...s }));
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 
 // The hash chain shared by both audit streams. Pure: no database, no clock.
 //
@@ -31,9 +31,17 @@ export function canonicalizeEntry(content: ChainContent): string {
   return serializeObject(content, "");
 }
 
-/** SHA-256 (lowercase hex) of the entry's canonical serialization. */
-export function computeEntryHash(content: ChainContent): string {
-  return createHash("sha256").update(canonicalizeEntry(content), "utf8").digest("hex");
+/** A chain key: with it the hash is HMAC-SHA-256, so only its holder can produce hashes that verify. */
+export type ChainKey = Buffer | null | undefined;
+
+/**
+ * The entry's hash (lowercase hex): HMAC-SHA-256 under `key` — what the hub writes, so that someone
+ * who can edit the tables but does not hold the key cannot recompute a chain that verifies — or plain
+ * SHA-256 without one.
+ */
+export function computeEntryHash(content: ChainContent, key?: ChainKey): string {
+  const mac = key ? createHmac("sha256", key) : createHash("sha256");
+  return mac.update(canonicalizeEntry(content), "utf8").digest("hex");
 }
 
 /** The last entry of a stream: seq 0 and GENESIS_HASH when the stream is empty. */
@@ -50,7 +58,7 @@ export type Chained<C extends EntryContent<C>> = C & { readonly seq: number; rea
  * Numbers and links entries after `head`: seq head+1, head+2 …, each `prevHash` the previous entry's
  * hash. The contents must not already hold `seq`, `prevHash` or `hash`.
  */
-export function chainEntries<C extends EntryContent<C>>(head: ChainHead, contents: readonly C[]): Array<Chained<C>> {
+export function chainEntries<C extends EntryContent<C>>(head: ChainHead, contents: readonly C[], key?: ChainKey): Array<Chained<C>> {
   const chained: Array<Chained<C>> = [];
   let { seq, hash: prevHash } = head;
   for (const content of contents) {
@@ -59,7 +67,7 @@ export function chainEntries<C extends EntryContent<C>>(head: ChainHead, content
     }
     seq += 1;
     const linked = { ...content, seq, prevHash } as C & { seq: number; prevHash: string };
-    const hash = computeEntryHash(linked as unknown as ChainContent);
+    const hash = computeEntryHash(linked as unknown as ChainContent, key);
     chained.push({ ...linked, hash });
     prevHash = hash;
   }

@@ -2,6 +2,7 @@ import { desc, is } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
 import { changeLog } from "./audit.table.js";
+import type { ChainKey } from "./chain.js";
 import { appendToStream, canonicalUuid, type StreamWriter } from "./stream.js";
 
 /** One changed field: who changed what, from which value to which. */
@@ -48,13 +49,13 @@ const writer: StreamWriter<ChangeContent> = {
  * last step. Sensitive values are stored as REDACTED (null stays null): the log shows that a sensitive
  * field changed, not to what.
  */
-export async function appendChangeEntries(tx: Database, entries: readonly ChangeEntry[]): Promise<void> {
+export async function appendChangeEntries(tx: Database, entries: readonly ChangeEntry[], key?: ChainKey): Promise<void> {
   if (!is(tx, PgTransaction)) {
     // Outside a transaction the lock would end with its own statement and the log with the change's.
     throw new TypeError("appendChangeEntries runs inside the caller's transaction: pass the transaction, not the database");
   }
   if (entries.length === 0) return;
-  await appendToStream(tx, writer, entries.map(changeContent));
+  await appendToStream(tx, writer, entries.map(changeContent), key);
 }
 
 function changeContent(e: ChangeEntry): ChangeContent {

@@ -1,7 +1,7 @@
 import { getTableColumns, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
-import { chainEntries, EMPTY_CHAIN, type ChainContent, type ChainHead, type ChainValue, type Chained, type EntryContent } from "./chain.js";
+import { chainEntries, EMPTY_CHAIN, type ChainContent, type ChainHead, type ChainKey, type ChainValue, type Chained, type EntryContent } from "./chain.js";
 
 // The append half of both streams (internal to src/audit). Appends to one stream are serialized by a
 // transaction-scoped advisory lock: the holder reads the head, numbers its entries head+1 … and inserts
@@ -41,10 +41,11 @@ export async function appendToStream<C extends EntryContent<C>>(
   tx: Database,
   stream: StreamWriter<C>,
   contents: readonly C[],
+  key?: ChainKey,
 ): Promise<void> {
   if (contents.length === 0) return;
   await tx.execute(sql`select pg_advisory_xact_lock(${STREAM_LOCK_KEYS[stream.name].toString()}::bigint)`);
-  await insertChained(tx, stream, (await stream.readHead(tx)) ?? EMPTY_CHAIN, contents);
+  await insertChained(tx, stream, (await stream.readHead(tx)) ?? EMPTY_CHAIN, contents, key);
 }
 
 /**
@@ -56,8 +57,9 @@ export async function insertChained<C extends EntryContent<C>>(
   stream: StreamWriter<C>,
   head: ChainHead,
   contents: readonly C[],
+  key?: ChainKey,
 ): Promise<ChainHead> {
-  const rows = chainEntries(head, contents);
+  const rows = chainEntries(head, contents, key);
   assertStorable(stream, rows);
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     await stream.insert(db, rows.slice(start, start + ROWS_PER_INSERT));

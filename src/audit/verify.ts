@@ -1,7 +1,7 @@
 import { asc, gt } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { accessLog, changeLog } from "./audit.table.js";
-import { computeEntryHash, GENESIS_HASH, type ChainContent } from "./chain.js";
+import { computeEntryHash, GENESIS_HASH, type ChainContent, type ChainKey } from "./chain.js";
 import type { StreamName } from "./stream.js";
 
 // Verification recomputes every stream from its first row. It detects an edited row (HASH_MISMATCH),
@@ -32,6 +32,8 @@ export interface ChainStatus {
 export interface VerifyOptions {
   /** Rows read per query; default 1000. */
   readonly batchSize?: number;
+  /** The chain key the hub writes with (FieldCipher.auditKey); without it, plain SHA-256 chains. */
+  readonly key?: ChainKey;
 }
 
 type StoredRow = ChainContent & { readonly seq: number; readonly prevHash: string; readonly hash: string };
@@ -60,11 +62,11 @@ export async function verifyAuditChains(db: Database, options: VerifyOptions = {
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new TypeError("batchSize must be a positive integer");
   const statuses: ChainStatus[] = [];
-  for (const { stream, read } of readers) statuses.push(await verifyStream(stream, read(db), batchSize));
+  for (const { stream, read } of readers) statuses.push(await verifyStream(stream, read(db), batchSize, options.key));
   return statuses;
 }
 
-async function verifyStream(stream: StreamName, read: BatchReader, batchSize: number): Promise<ChainStatus> {
+async function verifyStream(stream: StreamName, read: BatchReader, batchSize: number, key: ChainKey): Promise<ChainStatus> {
   let entries = 0;
   let lastSeq = 0;
   let lastHash = GENESIS_HASH;
@@ -73,7 +75,7 @@ async function verifyStream(stream: StreamName, read: BatchReader, batchSize: nu
     const batch = await read(lastSeq, batchSize);
     for (const row of batch) {
       if (broken === null) {
-        const problem = checkRow(row, lastSeq, lastHash);
+        const problem = checkRow(row, lastSeq, lastHash, key);
         if (problem !== null) broken = { seq: row.seq, problem };
       }
       entries += 1;
@@ -94,17 +96,17 @@ async function verifyStream(stream: StreamName, read: BatchReader, batchSize: nu
 }
 
 /** The row's problem given the previous row (seq 0 and GENESIS_HASH before the first). */
-function checkRow(row: StoredRow, previousSeq: number, previousHash: string): ChainProblem | null {
+function checkRow(row: StoredRow, previousSeq: number, previousHash: string, key: ChainKey): ChainProblem | null {
   // Reported at the row after the hole: the rows around it may be intact; what is missing is between.
   if (row.seq !== previousSeq + 1) return "SEQUENCE_GAP";
   if (row.prevHash !== previousHash) return "PREV_HASH_MISMATCH";
   const { hash, ...content } = row;
-  return recompute(content) === hash ? null : "HASH_MISMATCH";
+  return recompute(content, key) === hash ? null : "HASH_MISMATCH";
 }
 
-function recompute(content: ChainContent): string | null {
+function recompute(content: ChainContent, key: ChainKey): string | null {
   try {
-    return computeEntryHash(content);
+    return computeEntryHash(content, key);
   } catch {
     // A value no append could have hashed (e.g. a timestamp set to 'infinity' reads as an invalid Date):
     // written behind the chain's back, so it cannot match.

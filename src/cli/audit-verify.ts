@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { verifyAuditChains, type ChainStatus } from "../audit/index.js";
+import { fieldCipherFromConfig } from "../privacy/crypto.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { openDatabase, type DbHandle } from "../db/client.js";
 import { databaseErrorOf } from "../db/errors.js";
@@ -35,6 +36,8 @@ async function run(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  // The hub keys its chains with the audit key from the field-key file: verify with the same key.
+  const key = fieldCipherFromConfig(config).auditKey;
   const handle: DbHandle = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
@@ -42,7 +45,7 @@ async function run(): Promise<number> {
   try {
     // An empty data dir is a valid (empty) audit trail, not an error.
     await migrateDatabase(handle);
-    const statuses = await verifyAuditChains(handle.db);
+    const statuses = await verifyAuditChains(handle.db, { key });
     for (const status of statuses) process.stdout.write(`${line(status)}\n`);
     return statuses.every((s) => s.ok) ? 0 : 1;
   } finally {

@@ -109,7 +109,7 @@ async function run(): Promise<void> {
   const keyDir = mkdtempSync(path.join(os.tmpdir(), "hub-bench-keys-"));
   try {
     await migrateDatabase(db);
-    const cipher = new FieldCipher({ activeKeyId: "kbench", keys: new Map([["kbench", randomBytes(32)]]), blindIndexKey: randomBytes(32) });
+    const cipher = new FieldCipher({ activeKeyId: "kbench", keys: new Map([["kbench", randomBytes(32)]]), blindIndexKey: randomBytes(32), auditKey: randomBytes(32) });
     const seeded = await seedDemoDistrict(db.db, cipher);
     const dev = await loadOrCreateDevIssuers(keyDir);
     const hub = await createHub({

@@ -17,6 +17,9 @@ export interface FieldKeys {
   readonly keys: ReadonlyMap<string, Buffer>;
   /** Never rotated with the encryption keys: every blind index would have to be recomputed. */
   readonly blindIndexKey: Buffer;
+  /** Keys the audit hash chains (HMAC): without it, nobody can rewrite the logs and recompute a
+   * chain that verifies, not even the database's owner. Never rotated. */
+  readonly auditKey: Buffer;
 }
 
 export class FieldCryptoError extends Error {
@@ -27,6 +30,7 @@ const KeyFileSchema = z.object({
   active: z.string().regex(KEY_ID),
   keys: z.record(z.string().regex(KEY_ID), z.string()),
   blindIndexKey: z.string(),
+  auditKey: z.string(),
 });
 export type FieldKeyFile = z.infer<typeof KeyFileSchema>;
 
@@ -41,7 +45,12 @@ export function parseFieldKeyFile(json: unknown, source: string): FieldKeys {
   if (!parsed.success) throw new FieldCryptoError(`invalid field key file ${source}: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}`);
   const keys = new Map(Object.entries(parsed.data.keys).map(([kid, b64]) => [kid, decodeKey(kid, b64)]));
   if (!keys.has(parsed.data.active)) throw new FieldCryptoError(`field key file ${source}: active key ${parsed.data.active} is not among its keys`);
-  return { activeKeyId: parsed.data.active, keys, blindIndexKey: decodeKey("blindIndexKey", parsed.data.blindIndexKey) };
+  return {
+    activeKeyId: parsed.data.active,
+    keys,
+    blindIndexKey: decodeKey("blindIndexKey", parsed.data.blindIndexKey),
+    auditKey: decodeKey("auditKey", parsed.data.auditKey),
+  };
 }
 
 export function readFieldKeyFile(file: string): FieldKeys {
@@ -59,6 +68,7 @@ export function writeFieldKeyFile(file: string, keys: FieldKeys): void {
     active: keys.activeKeyId,
     keys: Object.fromEntries([...keys.keys].map(([kid, key]) => [kid, key.toString("base64")])),
     blindIndexKey: keys.blindIndexKey.toString("base64"),
+    auditKey: keys.auditKey.toString("base64"),
   };
   mkdirSync(path.dirname(file), { recursive: true });
   // Write-then-rename: a hub reading the file mid-write sees the old or the new file, never half.
@@ -77,7 +87,12 @@ export function loadOrCreateDevFieldKeys(dataDir: string): { file: string; keys:
   const file = path.join(dataDir, "field-keys.json");
   if (!existsSync(file)) {
     const kid = newKeyId();
-    writeFieldKeyFile(file, { activeKeyId: kid, keys: new Map([[kid, randomBytes(KEY_BYTES)]]), blindIndexKey: randomBytes(KEY_BYTES) });
+    writeFieldKeyFile(file, {
+      activeKeyId: kid,
+      keys: new Map([[kid, randomBytes(KEY_BYTES)]]),
+      blindIndexKey: randomBytes(KEY_BYTES),
+      auditKey: randomBytes(KEY_BYTES),
+    });
   }
   return { file, keys: readFieldKeyFile(file) };
 }
@@ -102,6 +117,11 @@ export class FieldCipher {
 
   get activeKeyId(): string {
     return this.keys.activeKeyId;
+  }
+
+  /** The key of the audit hash chains (see src/audit/chain.ts). */
+  get auditKey(): Buffer {
+    return this.keys.auditKey;
   }
 
   encrypt(plaintext: string, context: string): string {

@@ -137,7 +137,7 @@ export function addActiveKey(file: string, now: Date = new Date()): { previous: 
   while (current.keys.has(active)) active = newKeyId(now);
   const keys = new Map(current.keys);
   keys.set(active, randomBytes(32));
-  writeFieldKeyFile(file, { activeKeyId: active, keys, blindIndexKey: current.blindIndexKey });
+  writeFieldKeyFile(file, { ...current, activeKeyId: active, keys });
   return { previous: current.activeKeyId, active };
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessLog, appendAccessEntries, appendChangeEntries, verifyAuditChains, type ChainStatus } from "../../src/audit/index.js";
+import { loadOrCreateDevFieldKeys } from "../../src/privacy/crypto.js";
 import { openDatabase } from "../../src/db/client.js";
 import { migrateDatabase } from "../../src/db/migrate.js";
 import { accessEntries, changeEntry } from "./entries.js";
@@ -42,12 +43,14 @@ describe("npm run audit:verify", () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), "audit-verify-"));
     dataDir = path.join(tmp, "data");
     const handle = await openDatabase({ dataDir });
+    // The hub keys its chains with the audit key in DATA_DIR's field-key file; write as it does.
+    const key = loadOrCreateDevFieldKeys(dataDir).keys.auditKey;
     try {
       await migrateDatabase(handle);
-      await appendAccessEntries(handle.db, accessEntries(2));
-      await appendAccessEntries(handle.db, accessEntries(3));
-      await handle.db.transaction((tx) => appendChangeEntries(tx, [changeEntry(), changeEntry({ sensitive: true })]));
-      anchor = await verifyAuditChains(handle.db);
+      await appendAccessEntries(handle.db, accessEntries(2), key);
+      await appendAccessEntries(handle.db, accessEntries(3), key);
+      await handle.db.transaction((tx) => appendChangeEntries(tx, [changeEntry(), changeEntry({ sensitive: true })], key));
+      anchor = await verifyAuditChains(handle.db, { key });
     } finally {
       await handle.close();
     }

@@ -85,7 +85,7 @@ describe("audit hash chain", () => {
       { v: ["ab"] },
       { v: 1 },
       { v: "1" },
-    ].map(computeEntryHash);
+    ].map((c) => computeEntryHash(c));
     expect(new Set(hashes).size).toBe(hashes.length);
   });
 

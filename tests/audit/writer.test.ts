@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AccessLogWriter, accessLog, appendAccessEntries, verifyAuditChains } from "../../src/audit/index.js";
+import { randomBytes } from "node:crypto";
+import { AccessLogWriter, accessLog, appendAccessEntries, computeEntryHash, verifyAuditChains } from "../../src/audit/index.js";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/databases.js";
 import { accessEntry } from "./entries.js";
 
@@ -35,5 +36,37 @@ describe.each(databaseKinds())("the access-log writer on %s", (kind) => {
       { seq: 52, requestId: "after-failure" },
     ]);
     expect((await verifyAuditChains(h.db))[0]).toMatchObject({ ok: true, entries: 52 });
+  });
+});
+
+describe.each(databaseKinds())("keyed audit chains on %s", (kind) => {
+  let h: TestDatabase;
+  const key = randomBytes(32);
+
+  beforeAll(async () => {
+    h = await openTestDatabase(kind);
+    await appendAccessEntries(h.db, [accessEntry(), accessEntry(), accessEntry()], key);
+  });
+  afterAll(() => h?.close());
+
+  it("verify with the hub's key, and not without it", async () => {
+    expect((await verifyAuditChains(h.db, { key }))[0]).toMatchObject({ ok: true, entries: 3 });
+    expect((await verifyAuditChains(h.db))[0]).toMatchObject({ ok: false, firstBrokenSeq: 1, problem: "HASH_MISMATCH" });
+  });
+
+  it("detect a rewrite whose author recomputed every hash but does not hold the key", async () => {
+    const rows = await h.db.select().from(accessLog).orderBy(accessLog.seq);
+    await h.db.execute(sql`alter table access_log disable trigger access_log_append_only`);
+    let prevHash = "0".repeat(64);
+    for (const row of rows) {
+      const { hash: _old, ...content } = { ...row, orgCode: row.seq === 2 ? "QX-FORGED" : row.orgCode, prevHash };
+      const hash = computeEntryHash(content);
+      await h.db.execute(sql`update access_log set org_code = ${content.orgCode}, prev_hash = ${prevHash}, hash = ${hash} where seq = ${row.seq}`);
+      prevHash = hash;
+    }
+    await h.db.execute(sql`alter table access_log enable trigger access_log_append_only`);
+    // Self-consistent as a plain SHA-256 chain, so only the key gives the rewrite away.
+    expect((await verifyAuditChains(h.db))[0]).toMatchObject({ ok: true });
+    expect((await verifyAuditChains(h.db, { key }))[0]).toMatchObject({ ok: false, firstBrokenSeq: 1, problem: "HASH_MISMATCH" });
   });
 });

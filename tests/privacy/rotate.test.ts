@@ -238,7 +238,7 @@ describe.each(databaseKinds())("field key rotation on %s", (kind) => {
   });
 
   it("stops with a KeyRotationError on a value no known key decrypts, naming column and row only", async () => {
-    const lost = new FieldCipher({ activeKeyId: "klost", keys: new Map([["klost", Buffer.alloc(32, 1)]]), blindIndexKey: Buffer.alloc(32) });
+    const lost = new FieldCipher({ activeKeyId: "klost", keys: new Map([["klost", Buffer.alloc(32, 1)]]), blindIndexKey: Buffer.alloc(32), auditKey: Buffer.alloc(32) });
     const person = [...before.sealed.keys()].find((k) => k.startsWith(`${PHONE} `))!.split(" ")[1]!;
     await h.db.update(persons).set({ phoneEnc: lost.encrypt("13900000000", PHONE) }).where(eq(persons.id, person));
     const failure = reencryptAll({ db: h.db, cipher: fromFile() });

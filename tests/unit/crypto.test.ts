@@ -17,6 +17,7 @@ const keys = (active: string, ...ids: string[]): FieldKeys => ({
   activeKeyId: active,
   keys: new Map(ids.map((id) => [id, randomBytes(32)])),
   blindIndexKey: randomBytes(32),
+  auditKey: randomBytes(32),
 });
 
 describe("field encryption", () => {

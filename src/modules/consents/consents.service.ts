@@ -35,6 +35,7 @@ async function logConsent(tx: Database, ctx: HubContext, created: ConsentRow, af
   await appendChangeEntries(
     tx,
     changeEntriesFor({ principal, requestId: ctx.requestId, catalogue: CONSENT_CATALOGUE, entityId: created.id, householdId: created.householdId, before: null, after }),
+    ctx.cipher.auditKey,
   );
 }
 

@@ -97,7 +97,7 @@ export async function registerHousehold(ctx: HubContext, input: HouseholdRegistr
         ...created.members.flatMap((p, i) =>
           changeEntriesFor({ ...actor, catalogue: PERSON_CATALOGUE, entityId: p.id, householdId: h.id, before: null, after: personAuditValues(members[i]!) }),
         ),
-      ]);
+      ], ctx.cipher.auditKey);
       return h;
     });
   } catch (err) {
