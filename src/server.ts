@@ -102,7 +102,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns signal handling and shutdown order (HTTP → Apollo → database).
     stopOnTerminationSignals: false,
     // Apollo 5 wraps every resolver for cache hints by default; the hub sends no cache hints.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), accessLogPlugin(logger, new AccessLogWriter(db.db, db.kind === "pglite", options.cipher.auditKey))],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), accessLogPlugin(logger, new AccessLogWriter(db.db, options.cipher.auditKey))],
     formatError: (formatted, error) => formatHubError(formatted, error, logger),
   });
   await apollo.start();

@@ -4,7 +4,8 @@ import type { OrgKind } from "../modules/organizations/index.js";
 import type { DataCategory } from "../privacy/categories.js";
 import { accessLog } from "./audit.table.js";
 import { EMPTY_CHAIN, type ChainHead, type ChainKey } from "./chain.js";
-import { appendToStream, canonicalUuid, insertChained, type StreamWriter } from "./stream.js";
+import { UNIQUE_VIOLATION, databaseErrorOf } from "../db/errors.js";
+import { ROWS_PER_INSERT, appendToStream, canonicalUuid, insertChained, type StreamWriter } from "./stream.js";
 
 /** One read of household data, allowed or denied: who, for which org and purpose, what was disclosed. */
 export interface AccessEntry {
@@ -75,11 +76,12 @@ function accessContent(e: AccessEntry): AccessEntry {
 }
 
 /**
- * The hub's access-log writer. Appends are serialized in process; on a shared PostgreSQL they take
- * the advisory lock and read the head in a transaction, because other hub instances append too. On
- * an exclusive database (embedded PGlite: one process, one connection, nobody else can open it) the
- * head is kept in memory after the first read, so an append is one INSERT. A failed append forgets
- * the cached head, so the next one re-reads it.
+ * The hub's access-log writer: one INSERT per request in the common case. Appends are serialized in
+ * process and the chain head is kept in memory. Other writers (more hub instances on one PostgreSQL)
+ * are detected optimistically: seq is the primary key and has no gaps, so an insert chained after a
+ * stale head collides with the row someone else wrote at that seq (23505) and changes nothing; the
+ * writer then re-reads the head and chains again. Under sustained contention it falls back to the
+ * locked path. A chain can therefore not fork, and no lock or head read is paid per request.
  */
 export class AccessLogWriter {
   private queue: Promise<unknown> = Promise.resolve();
@@ -87,7 +89,6 @@ export class AccessLogWriter {
 
   constructor(
     private readonly db: Database,
-    private readonly exclusive: boolean,
     private readonly key?: ChainKey,
   ) {}
 
@@ -99,13 +100,21 @@ export class AccessLogWriter {
 
   private async appendNow(entries: readonly AccessEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    if (!this.exclusive) return appendAccessEntries(this.db, entries, this.key);
-    try {
-      this.head ??= (await writer.readHead(this.db)) ?? EMPTY_CHAIN;
-      this.head = await insertChained(this.db, writer, this.head, entries.map(accessContent), this.key);
-    } catch (err) {
-      this.head = null;
-      throw err;
+    // One statement is atomic on its own; a batch that needs several takes the locked transaction.
+    if (entries.length > ROWS_PER_INSERT) return appendAccessEntries(this.db, entries, this.key);
+    const contents = entries.map(accessContent);
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      try {
+        this.head ??= (await writer.readHead(this.db)) ?? EMPTY_CHAIN;
+        this.head = await insertChained(this.db, writer, this.head, contents, this.key);
+        return;
+      } catch (err) {
+        this.head = null;
+        if (databaseErrorOf(err)?.code !== UNIQUE_VIOLATION) throw err;
+      }
     }
+    await appendAccessEntries(this.db, entries, this.key);
   }
 }
+
+const OPTIMISTIC_ATTEMPTS = 3;

@@ -21,7 +21,7 @@ export const STREAM_LOCK_KEYS: { readonly [S in StreamName]: bigint } = {
 };
 
 /** Rows per INSERT statement: keeps a large batch under PostgreSQL's 65 535 bind parameters. */
-const ROWS_PER_INSERT = 1000;
+export const ROWS_PER_INSERT = 1000;
 
 export interface StreamWriter<C extends EntryContent<C>> {
   readonly name: StreamName;

@@ -5,8 +5,7 @@ import { AccessLogWriter, accessLog, appendAccessEntries, computeEntryHash, veri
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/databases.js";
 import { accessEntry } from "./entries.js";
 
-// The hub's writer: exclusive mode (embedded PGlite) keeps the chain head in memory; shared mode
-// (PostgreSQL, several hub instances) locks and reads it each time.
+// The hub's writer keeps the chain head in memory and detects other writers by the primary key.
 
 describe.each(databaseKinds())("the access-log writer on %s", (kind) => {
   let h: TestDatabase;
@@ -14,7 +13,7 @@ describe.each(databaseKinds())("the access-log writer on %s", (kind) => {
 
   beforeAll(async () => {
     h = await openTestDatabase(kind);
-    writer = new AccessLogWriter(h.db, kind === "pglite");
+    writer = new AccessLogWriter(h.db);
   });
   afterAll(() => h?.close());
 
@@ -24,18 +23,29 @@ describe.each(databaseKinds())("the access-log writer on %s", (kind) => {
     expect(status).toMatchObject({ stream: "access_log", ok: true, entries: 50, lastSeq: 50 });
   });
 
+  it("two hub instances appending in turn and at once never fork the chain", async () => {
+    const other = new AccessLogWriter(h.db);
+    const before = (await verifyAuditChains(h.db))[0]!.entries;
+    for (let i = 0; i < 5; i++) {
+      await writer.append([accessEntry({ requestId: `a-${i}` })]);
+      await other.append([accessEntry({ requestId: `b-${i}` })]); // its cached head is stale every time
+    }
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? writer : other).append([accessEntry({ requestId: `c-${i}` })])));
+    expect((await verifyAuditChains(h.db))[0]).toMatchObject({ ok: true, entries: before + 20, lastSeq: before + 20 });
+  });
+
   it("recovers after a failed append: the next one re-reads the head and the chain stays whole", async () => {
     const tooLong = accessEntry({ entityType: "x".repeat(40) });
     await expect(writer.append([tooLong])).rejects.toThrow(/entityType would not be stored as given/);
     // Another writer (a restarted process, say) appends meanwhile; the first must not fork the chain.
     await appendAccessEntries(h.db, [accessEntry({ requestId: "from-elsewhere" })]);
     await writer.append([accessEntry({ requestId: "after-failure" })]);
-    const rows = await h.db.select({ seq: accessLog.seq, requestId: accessLog.requestId }).from(accessLog).where(sql`${accessLog.seq} > 50`);
+    const rows = await h.db.select({ seq: accessLog.seq, requestId: accessLog.requestId }).from(accessLog).where(sql`${accessLog.seq} > 70`);
     expect(rows).toEqual([
-      { seq: 51, requestId: "from-elsewhere" },
-      { seq: 52, requestId: "after-failure" },
+      { seq: 71, requestId: "from-elsewhere" },
+      { seq: 72, requestId: "after-failure" },
     ]);
-    expect((await verifyAuditChains(h.db))[0]).toMatchObject({ ok: true, entries: 52 });
+    expect((await verifyAuditChains(h.db))[0]).toMatchObject({ ok: true, entries: 72 });
   });
 });
 
