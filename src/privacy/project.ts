@@ -82,7 +82,7 @@ interface Decisions {
   readonly categoriesFull: readonly DataCategory[];
 }
 
-/** Decide one field's access: remit/role ∩ minimum necessity ∩ relationship. Pure. */
+/** Decide one field's access: remit/role ∩ minimum necessity ∩ consent ∩ relationship. Pure. */
 export function decideField<V>(principal: Principal, rule: FieldRule<V>, grant: Grant): Omit<FieldDecision, "field"> {
   const policy = policyAccess(principal.org.kind, principal.role, rule.category);
   let access = policy.access;

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeLog, consents, organizations } from "../../src/db/schema.js";
 import { databaseErrorOf } from "../../src/db/errors.js";
-import { systemGrantAccess } from "../../src/modules/grants/index.js";
+import { systemGrantAccess, systemRevokeGrant } from "../../src/modules/grants/index.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
 
@@ -20,6 +20,7 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
   let charity: string;
   let otherCharity: string;
   let household: { id: string; areaCode: string; members: Member[] };
+  let grantId: string;
 
   beforeAll(async () => {
     t = await startTestHub(kind);
@@ -33,13 +34,13 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
     otherCharity = await t.token("CH-CHUNHUI", "PROJECT_MANAGER");
     const [ankang] = await t.db.db.select({ id: organizations.id }).from(organizations).where(sql`${organizations.code} = 'CH-ANKANG'`);
     // The claims workflow will create these; here the grant stands for a claimed need.
-    await systemGrantAccess(t.db.db, {
+    grantId = (await systemGrantAccess(t.db.db, {
       householdId: household.id,
       granteeOrgId: ankang!.id,
       relationship: "CLAIM",
       categories: ["IDENTITY", "CONTACT", "DISABILITY", "EDUCATION", "HOUSING"],
       sourceRef: "test-claim-1",
-    });
+    })).id;
   });
   afterAll(() => t?.close());
 
@@ -139,6 +140,11 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
     const entries = await t.db.db.select().from(changeLog).where(sql`${changeLog.entityType} = 'Consent'`);
     expect(entries.length).toBeGreaterThanOrEqual(6);
     expect(entries.every((e) => e.householdId === household.id && e.orgCode === "QX-SQ-001-001")).toBe(true);
+  });
+
+  it("revoking the claim's grant takes the household out of the charity's reach at once", async () => {
+    await systemRevokeGrant(t.db.db, grantId);
+    expect(errorCodes(await t.exec(charity, MEMBERS, { id: household.id }))).toEqual(["NOT_FOUND"]);
   });
 
   describe("bad consent input is refused with a clear error and stores nothing", () => {
