@@ -102,7 +102,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns signal handling and shutdown order (HTTP → Apollo → database).
     stopOnTerminationSignals: false,
     // Apollo 5 wraps every resolver for cache hints by default; the hub sends no cache hints.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), accessLogPlugin(logger, new AccessLogWriter(db.db, options.cipher.auditKey))],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), accessLogPlugin(logger, new AccessLogWriter(db, options.cipher.auditKey))],
     formatError: (formatted, error) => formatHubError(formatted, error, logger),
   });
   await apollo.start();
@@ -231,7 +231,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 }
 
 /**
- * Writes the request's access-log entries before the response is sent. If the log cannot be
+ * Writes the request's access-log entry before the response is sent. If the log cannot be
  * written, the response carries no data: a disclosure that cannot be traced does not happen.
  */
 function accessLogPlugin(logger: Logger, accessLog: AccessLogWriter): ApolloServerPlugin<HubContext> {
@@ -243,9 +243,9 @@ function accessLogPlugin(logger: Logger, accessLog: AccessLogWriter): ApolloServ
           const root = operation?.operation === "mutation" ? "Mutation" : "Query";
           const fields = (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === "Field" ? [`${root}.${s.name.value}`] : []));
           try {
-            await accessLog.append(
-              ctx.audit.entries({ principal: ctx.principal, requestId: ctx.requestId, operation: fields.join(",") || root, purpose: ctx.purpose, at: new Date() }),
-            );
+            await accessLog.append([
+              ctx.audit.entry({ principal: ctx.principal, requestId: ctx.requestId, operation: fields.join(",") || root, purpose: ctx.purpose, at: new Date() }),
+            ]);
           } catch (err) {
             logger.error({ requestId: ctx.requestId, err: { type: (err as Error)?.name, sqlstate: databaseErrorOf(err)?.code } }, "access log write failed");
             if (response.body.kind === "single") {

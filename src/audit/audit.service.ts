@@ -6,7 +6,9 @@ import { organizations } from "../modules/organizations/index.js";
 import { NotFoundError } from "../shared/errors.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../shared/graphql/connection.js";
 import { uuidOrThrow } from "../shared/validate.js";
-import { accessLog } from "./audit.table.js";
+import { disclosuresOf } from "./access-log.js";
+import { accessLog, type AccessLogRow } from "./audit.table.js";
+import type { DataCategory } from "../privacy/categories.js";
 import type { AccessLogEntryType, AuditChainStatusType } from "./audit.type.js";
 import { verifyAuditChains } from "./verify.js";
 
@@ -43,6 +45,7 @@ export async function householdAccessLog(ctx: HubContext, args: { householdId: s
     totalCount: total,
     keyOf: (r) => String(r.seq),
     view: (r) => ({
+      ...concerning(r, householdId),
       seq: r.seq,
       at: r.at.toISOString(),
       orgCode: r.orgCode,
@@ -52,11 +55,24 @@ export async function householdAccessLog(ctx: HubContext, args: { householdId: s
       subject: auditor ? r.subject : null,
       purpose: r.purpose,
       operation: r.operation,
-      outcome: r.outcome,
-      entityType: r.entityType,
-      categoriesFull: r.categoriesFull,
     }),
   });
+}
+
+/**
+ * The part of a request's entry that concerns one household: the disclosures naming it, without
+ * entity ids (they include other households' records).
+ */
+function concerning(row: AccessLogRow, householdId: string): Pick<AccessLogEntryType, "outcome" | "categoriesFull" | "disclosures"> {
+  const disclosures = disclosuresOf(row)
+    .filter((d) => d.householdIds.includes(householdId))
+    .map((d) => ({ outcome: d.outcome, entityType: d.entityType, categoriesFull: d.categoriesFull, detail: d.detail }));
+  const categories = new Set<DataCategory>(disclosures.flatMap((d) => (d.outcome === "ALLOWED" ? d.categoriesFull : [])));
+  return {
+    outcome: disclosures.some((d) => d.outcome === "DENIED") ? "DENIED" : "ALLOWED",
+    categoriesFull: [...categories].sort(),
+    disclosures,
+  };
 }
 
 /** Verifies both chains now. Cost grows with the log: fine for on-demand audits, not for polling. */

@@ -1,4 +1,5 @@
-import { bigint, index, pgEnum, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, check, index, pgEnum, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
 import { dataCategoryEnum } from "../privacy/privacy.table.js";
 import { orgKindEnum } from "../modules/organizations/organizations.table.js";
 
@@ -8,6 +9,12 @@ import { orgKindEnum } from "../modules/organizations/organizations.table.js";
 
 export const accessOutcomeEnum = pgEnum("access_outcome", ["ALLOWED", "DENIED"]);
 
+/**
+ * One row per request (format 2): who, for which org and purpose, and in `disclosures` what each
+ * entity type showed (ids, households, categories in full) or what was refused. Rows written before
+ * migration 0003 (format 1) hold one entity type each in entity_type / entity_ids / detail and no
+ * `disclosures`; they stay in the chain as written (see accessLogContent). A CHECK keeps the formats apart.
+ */
 export const accessLog = pgTable(
   "access_log",
   {
@@ -22,13 +29,19 @@ export const accessLog = pgTable(
     purpose: text("purpose"),
     /** GraphQL operation path, e.g. `Query.household` or `Query.cases`. */
     operation: text("operation").notNull(),
+    /** DENIED when anything in the request was refused (format 1: that entity type's outcome). */
     outcome: accessOutcomeEnum("outcome").notNull(),
-    entityType: varchar("entity_type", { length: 32 }).notNull(),
-    entityIds: text("entity_ids").array().notNull(),
+    /** Every household concerned, allowed or refused: what `accessLog(householdId)` searches. */
     householdIds: uuid("household_ids").array().notNull(),
-    /** Categories disclosed in FULL (what was actually shown, not what was asked). */
+    /** Categories disclosed in FULL by the request (what was actually shown, not what was asked). */
     categoriesFull: dataCategoryEnum("categories_full").array().notNull(),
-    /** A reason code for DENIED entries; never personal data. */
+    /** Format 2: the canonical JSON of the request's disclosures (AccessDisclosure[]), stored verbatim. */
+    disclosures: text("disclosures"),
+    /** Format 1 only. */
+    entityType: varchar("entity_type", { length: 32 }),
+    /** Format 1 only. */
+    entityIds: text("entity_ids").array(),
+    /** Format 1 only: a reason code for a DENIED entry. */
     detail: text("detail"),
     prevHash: varchar("prev_hash", { length: 64 }).notNull(),
     hash: varchar("hash", { length: 64 }).notNull(),
@@ -36,6 +49,10 @@ export const accessLog = pgTable(
   (t) => [
     index("access_log_household_ids_idx").using("gin", t.householdIds),
     index("access_log_at_idx").on(t.at),
+    check(
+      "access_log_one_format",
+      sql`(${t.disclosures} IS NULL AND ${t.entityType} IS NOT NULL AND ${t.entityIds} IS NOT NULL) OR (${t.disclosures} IS NOT NULL AND ${t.entityType} IS NULL AND ${t.entityIds} IS NULL AND ${t.detail} IS NULL)`,
+    ),
   ],
 );
 

@@ -3,7 +3,22 @@ import { DataCategory } from "../privacy/categories.js";
 import { OrgKind } from "../modules/organizations/index.js";
 import { connectionOf } from "../shared/graphql/connection.js";
 
-@ObjectType("AccessLogEntry", { description: "访问记录 — who read a household's data, when and why" })
+@ObjectType("AccessDisclosure", { description: "What one entity type of a request showed about the household, or what was refused" })
+export class AccessDisclosureType {
+  @Field(() => String, { description: "ALLOWED or DENIED" })
+  outcome!: string;
+
+  @Field(() => String)
+  entityType!: string;
+
+  @Field(() => [DataCategory.object], { description: "Categories disclosed in full" })
+  categoriesFull!: DataCategory[];
+
+  @Field(() => String, { nullable: true, description: "Reason code when DENIED" })
+  detail!: string | null;
+}
+
+@ObjectType("AccessLogEntry", { description: "访问记录 — one request that read (or tried to read) a household's data: who, when and why" })
 export class AccessLogEntryType {
   @Field(() => Int)
   seq!: number;
@@ -32,14 +47,14 @@ export class AccessLogEntryType {
   @Field(() => String, { description: "The GraphQL operations of the request" })
   operation!: string;
 
-  @Field(() => String, { description: "ALLOWED or DENIED" })
+  @Field(() => String, { description: "DENIED when any attempt on this household in the request was refused, else ALLOWED" })
   outcome!: string;
 
-  @Field(() => String)
-  entityType!: string;
-
-  @Field(() => [DataCategory.object], { description: "Categories disclosed in full" })
+  @Field(() => [DataCategory.object], { description: "Categories of this household's data disclosed in full by the request" })
   categoriesFull!: DataCategory[];
+
+  @Field(() => [AccessDisclosureType], { description: "Per entity type: what the request showed of this household, or refused" })
+  disclosures!: AccessDisclosureType[];
 }
 
 export const AccessLogConnection = connectionOf("AccessLog", AccessLogEntryType);

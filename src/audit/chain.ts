@@ -28,7 +28,7 @@ export type EntryContent<C> = { readonly [K in keyof C]: ChainValue };
  * or unsafe number, an invalid date, an object.
  */
 export function canonicalizeEntry(content: ChainContent): string {
-  return serializeObject(content, "");
+  return serializeObject(content);
 }
 
 /** A chain key: with it the hash is HMAC-SHA-256, so only its holder can produce hashes that verify. */
@@ -74,7 +74,17 @@ export function chainEntries<C extends EntryContent<C>>(head: ChainHead, content
   return chained;
 }
 
-function serialize(value: ChainValue, path: string): string {
+/** A value that cannot be hashed; `path` is filled in on the way out (built only when thrown). */
+class AuditValueError extends TypeError {
+  constructor(
+    readonly reason: string,
+    readonly path: string[] = [],
+  ) {
+    super(reason);
+  }
+}
+
+function serialize(value: ChainValue): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
@@ -82,30 +92,52 @@ function serialize(value: ChainValue, path: string): string {
       return JSON.stringify(value);
     case "number":
       if (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value))) {
-        throw new TypeError(`audit entry ${path}: ${value} is not a representable number`);
+        throw new AuditValueError(`${value} is not a representable number`);
       }
       return JSON.stringify(value);
     case "object":
       if (value instanceof Date) {
-        if (Number.isNaN(value.getTime())) throw new TypeError(`audit entry ${path}: invalid date`);
+        if (Number.isNaN(value.getTime())) throw new AuditValueError("invalid date");
         return JSON.stringify(value.toISOString());
       }
       if (Array.isArray(value)) {
-        return `[${(value as readonly ChainValue[]).map((v, i) => serialize(v, `${path}[${i}]`)).join(",")}]`;
+        const items = value as readonly ChainValue[];
+        // Ids and categories: for an array of strings the native serializer writes exactly this form.
+        if (items.every((v) => typeof v === "string")) return JSON.stringify(items);
+        let out = "[";
+        for (let i = 0; i < items.length; i++) {
+          try {
+            out += (i === 0 ? "" : ",") + serialize(items[i]!);
+          } catch (err) {
+            if (err instanceof AuditValueError) err.path.unshift(`[${i}]`);
+            throw err;
+          }
+        }
+        return `${out}]`;
       }
-      throw new TypeError(`audit entry ${path}: objects are not audit values`);
+      throw new AuditValueError("objects are not audit values");
     default:
       // undefined, bigint, function, symbol: a column never holds them; absent must be written as null.
-      throw new TypeError(`audit entry ${path}: ${typeof value} is not an audit value (use null for none)`);
+      throw new AuditValueError(`${typeof value} is not an audit value (use null for none)`);
   }
 }
 
-function serializeObject(content: ChainContent, path: string): string {
+function serializeObject(content: ChainContent): string {
   if (content === null || typeof content !== "object" || Array.isArray(content) || content instanceof Date) {
     throw new TypeError("an audit entry's content must be a plain object");
   }
   // UTF-16 code-unit order (the default sort, not localeCompare): the same on every machine and locale.
   const keys = Object.keys(content).sort();
-  const members = keys.map((key) => `${JSON.stringify(key)}:${serialize(content[key] as ChainValue, path ? `${path}.${key}` : key)}`);
-  return `{${members.join(",")}}`;
+  let out = "{";
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    try {
+      out += `${k === 0 ? "" : ","}${JSON.stringify(key)}:${serialize(content[key] as ChainValue)}`;
+    } catch (err) {
+      // The path names the column (and array index), never the value: it may be personal data.
+      if (err instanceof AuditValueError) throw new TypeError(`audit entry ${[key, ...err.path].join("")}: ${err.reason}`);
+      throw err;
+    }
+  }
+  return `${out}}`;
 }

@@ -1,5 +1,5 @@
 // The audit streams' public surface (policy clause 22): other modules import from here only.
-export { AccessLogWriter, appendAccessEntries, type AccessEntry } from "./access-log.js";
+export { AccessLogWriter, accessLogContent, appendAccessEntries, disclosuresOf, type AccessDisclosure, type AccessEntry } from "./access-log.js";
 export { appendChangeEntries, REDACTED, type ChangeEntry } from "./change-log.js";
 export {
   canonicalizeEntry,

@@ -1,6 +1,6 @@
 import type { Principal } from "../auth/principal.js";
 import type { DataCategory } from "../privacy/categories.js";
-import type { AccessEntry } from "./access-log.js";
+import type { AccessDisclosure, AccessEntry } from "./access-log.js";
 
 interface Bucket {
   outcome: "ALLOWED" | "DENIED";
@@ -13,8 +13,8 @@ interface Bucket {
 
 /**
  * Collects one request's disclosures as the projector builds views (and its denied lookups), then
- * turns them into access-log entries: one per entity type and outcome, written before the response
- * leaves (see server.ts).
+ * turns them into the request's access-log entry — one disclosure per entity type and outcome —
+ * written before the response leaves (see server.ts).
  */
 export class AccessRecorder {
   private readonly buckets = new Map<string, Bucket>();
@@ -51,8 +51,16 @@ export class AccessRecorder {
     return this.buckets.size === 0;
   }
 
-  entries(args: { principal: Principal; requestId: string; operation: string; purpose: string | null; at: Date }): AccessEntry[] {
-    return [...this.buckets.values()].map((b) => ({
+  entry(args: { principal: Principal; requestId: string; operation: string; purpose: string | null; at: Date }): AccessEntry {
+    const disclosures: AccessDisclosure[] = [...this.buckets.values()].map((b) => ({
+      outcome: b.outcome,
+      entityType: b.entityType,
+      entityIds: [...b.entityIds],
+      householdIds: [...b.householdIds],
+      categoriesFull: [...b.categoriesFull].sort(),
+      detail: b.detail,
+    }));
+    return {
       at: args.at,
       requestId: args.requestId,
       subject: args.principal.subject,
@@ -61,12 +69,7 @@ export class AccessRecorder {
       role: args.principal.role,
       purpose: args.purpose,
       operation: args.operation,
-      outcome: b.outcome,
-      entityType: b.entityType,
-      entityIds: [...b.entityIds],
-      householdIds: [...b.householdIds],
-      categoriesFull: [...b.categoriesFull].sort(),
-      detail: b.detail,
-    }));
+      disclosures,
+    };
   }
 }

@@ -59,13 +59,19 @@ export async function insertChained<C extends EntryContent<C>>(
   contents: readonly C[],
   key?: ChainKey,
 ): Promise<ChainHead> {
-  const rows = chainEntries(head, contents, key);
-  assertStorable(stream, rows);
+  const rows = chainStorable(stream, head, contents, key);
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     await stream.insert(db, rows.slice(start, start + ROWS_PER_INSERT));
   }
   const last = rows.at(-1);
   return last ? { seq: last.seq, hash: last.hash } : head;
+}
+
+/** Chains `contents` after `head` and checks that every row would be stored as hashed (see below). */
+export function chainStorable<C extends EntryContent<C>>(stream: StreamWriter<C>, head: ChainHead, contents: readonly C[], key?: ChainKey): Array<Chained<C>> {
+  const rows = chainEntries(head, contents, key);
+  assertStorable(stream, rows);
+  return rows;
 }
 
 /**
@@ -95,5 +101,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** PostgreSQL stores a uuid in lower case: hash it in the form it will be read back in. */
 export function canonicalUuid(value: string): string {
-  return UUID.test(value) ? value.toLowerCase() : value;
+  const lower = value.toLowerCase();
+  return lower === value || !UUID.test(value) ? value : lower;
 }

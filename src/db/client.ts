@@ -16,6 +16,12 @@ export interface DbHandle {
   readonly kind: "postgres" | "pglite";
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
+  /**
+   * One parameterized statement sent straight to the driver, past drizzle's query builder: for a hot
+   * path whose SQL text is built once (the access-log INSERT, where drizzle's per-call work costs as
+   * much as PGlite's). Parameters must already be in driver form (column.mapToDriverValue).
+   */
+  query(text: string, params: readonly unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +52,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
       ping: async () => {
         await pool.query("select 1");
       },
+      query: async (text, params) => {
+        options.onQuery?.(text);
+        await pool.query(text, params as unknown[]);
+      },
       close: () => pool.end(),
     };
   }
@@ -58,6 +68,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
     kind: "pglite",
     ping: async () => {
       await client.query("select 1");
+    },
+    query: async (text, params) => {
+      options.onQuery?.(text);
+      await client.query(text, params as unknown[]);
     },
     close: () => client.close(),
   };

@@ -1,11 +1,14 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disclosuresOf } from "../../src/audit/index.js";
 import { accessLog } from "../../src/db/schema.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
 
-const LOG = `query ($id: ID!) { accessLog(householdId: $id, first: 50) { totalCount nodes { seq orgCode orgName orgKind role subject purpose operation outcome entityType categoriesFull } } }`;
-type Entry = { seq: number; orgCode: string; orgName: string | null; role: string; subject: string | null; purpose: string | null; operation: string; outcome: string; entityType: string; categoriesFull: string[] };
+const LOG = `query ($id: ID!) { accessLog(householdId: $id, first: 50) { totalCount nodes { seq orgCode orgName orgKind role subject purpose operation outcome categoriesFull disclosures { outcome entityType categoriesFull detail } } } }`;
+type Disclosure = { outcome: string; entityType: string; categoriesFull: string[]; detail: string | null };
+type Entry = { seq: number; orgCode: string; orgName: string | null; role: string; subject: string | null; purpose: string | null; operation: string; outcome: string; categoriesFull: string[]; disclosures: Disclosure[] };
+const showed = (e: Entry, entityType: string) => e.disclosures.some((d) => d.entityType === entityType);
 
 describe.each(databaseKinds())("the audit trail through the API on %s", (kind) => {
   let t: TestHub;
@@ -24,20 +27,25 @@ describe.each(databaseKinds())("the audit trail through the API on %s", (kind) =
   });
   afterAll(() => t?.close());
 
-  it("writes the access entry before the response returns, with the categories shown in full", async () => {
+  it("writes the request's access entry before the response returns, with the categories shown in full", async () => {
     const before = await t.db.db.$count(accessLog);
-    const r = await t.exec(civil, `query ($id: ID!) { household(id: $id) { members { name phone } } }`, { id: householdId });
+    const r = await t.exec(civil, `query ($id: ID!) { household(id: $id) { members { id name phone } } }`, { id: householdId });
     expect(r.errors).toBeUndefined();
+    const memberIds = (r.data!.household as { members: Array<{ id: string }> }).members.map((m) => m.id);
     const rows = await t.db.db.select().from(accessLog).where(sql`${accessLog.seq} > ${before}`);
-    expect(rows.map((e) => [e.entityType, e.outcome, e.operation])).toEqual(
-      expect.arrayContaining([
-        ["Household", "ALLOWED", "Query.household"],
-        ["Person", "ALLOWED", "Query.household"],
-      ]),
-    );
-    const person = rows.find((e) => e.entityType === "Person")!;
-    expect(person).toMatchObject({ orgCode: "QX-MZJ", role: "CASEWORKER", householdIds: [householdId] });
+    expect(rows).toHaveLength(1); // one row per request
+    const [row] = rows;
+    expect(row).toMatchObject({ orgCode: "QX-MZJ", role: "CASEWORKER", operation: "Query.household", outcome: "ALLOWED", householdIds: [householdId] });
+    const disclosures = disclosuresOf(row!);
+    expect(disclosures.map((d) => [d.entityType, d.outcome])).toEqual([
+      ["Household", "ALLOWED"],
+      ["Person", "ALLOWED"],
+    ]);
+    const person = disclosures.find((d) => d.entityType === "Person")!;
+    expect(person).toMatchObject({ householdIds: [householdId] });
+    expect([...person.entityIds].sort()).toEqual([...memberIds].sort());
     expect(person.categoriesFull).toEqual(expect.arrayContaining(["IDENTITY", "CONTACT", "FINANCIAL"]));
+    expect(row!.categoriesFull).toEqual(expect.arrayContaining(person.categoriesFull));
   });
 
   it("lets the household see who accessed it, without staff identities; auditors see them", async () => {
@@ -45,12 +53,13 @@ describe.each(databaseKinds())("the audit trail through the API on %s", (kind) =
     const mine = await t.exec(resident, LOG, { id: householdId });
     expect(mine.errors).toBeUndefined();
     const entries = (mine.data!.accessLog as { nodes: Entry[] }).nodes;
-    const byCivil = entries.find((e) => e.orgCode === "QX-MZJ" && e.entityType === "Person")!;
+    const byCivil = entries.find((e) => e.orgCode === "QX-MZJ" && showed(e, "Person"))!;
     expect(byCivil).toMatchObject({ orgName: "桥西区民政局(示例)", role: "CASEWORKER", subject: null, outcome: "ALLOWED" });
+    expect(byCivil.categoriesFull).toEqual(expect.arrayContaining(["IDENTITY", "CONTACT"]));
     expect(entries.map((e) => e.seq)).toEqual([...entries.map((e) => e.seq)].sort((a, b) => b - a));
 
     const audited = await t.exec(auditor, LOG, { id: householdId });
-    expect((audited.data!.accessLog as { nodes: Entry[] }).nodes.find((e) => e.orgCode === "QX-MZJ" && e.entityType === "Person")!.subject).toBe("dev-qx-mzj-caseworker");
+    expect((audited.data!.accessLog as { nodes: Entry[] }).nodes.find((e) => e.orgCode === "QX-MZJ" && showed(e, "Person"))!.subject).toBe("dev-qx-mzj-caseworker");
   });
 
   it("records a denied lookup, which the household can see", async () => {
@@ -59,8 +68,29 @@ describe.each(databaseKinds())("the audit trail through the API on %s", (kind) =
     expect(errorCodes(denied)).toEqual(["NOT_FOUND"]);
     const r = await t.exec(auditor, LOG, { id: otherSubdistrictHousehold });
     expect((r.data!.accessLog as { nodes: Entry[] }).nodes).toContainEqual(
-      expect.objectContaining({ orgCode: "QX-JD-DF", outcome: "DENIED", entityType: "Household", operation: "Query.household" }),
+      expect.objectContaining({
+        orgCode: "QX-JD-DF",
+        outcome: "DENIED",
+        operation: "Query.household",
+        categoriesFull: [],
+        disclosures: [{ outcome: "DENIED", entityType: "Household", categoriesFull: [], detail: expect.any(String) }],
+      }),
     );
+  });
+
+  it("shows each household only the part of a request that concerns it", async () => {
+    const dongfeng = await t.token("QX-JD-DF", "CASEWORKER");
+    const both = await t.exec(dongfeng, `query ($a: ID!, $b: ID!) { a: household(id: $a) { address } b: household(id: $b) { address } }`, {
+      a: householdId,
+      b: otherSubdistrictHousehold,
+    });
+    expect(errorCodes(both)).toEqual(["NOT_FOUND"]); // b is outside Dongfeng
+    const newest = async (id: string) => ((await t.exec(auditor, LOG, { id })).data!.accessLog as { nodes: Entry[] }).nodes[0]!;
+    const [ofA, ofB] = [await newest(householdId), await newest(otherSubdistrictHousehold)];
+    expect(ofA.seq).toBe(ofB.seq); // one request, one entry
+    expect(ofA).toMatchObject({ orgCode: "QX-JD-DF", outcome: "ALLOWED", disclosures: [expect.objectContaining({ outcome: "ALLOWED", entityType: "Household" })] });
+    expect(ofA.categoriesFull.length).toBeGreaterThan(0);
+    expect(ofB).toMatchObject({ outcome: "DENIED", categoriesFull: [], disclosures: [expect.objectContaining({ outcome: "DENIED", entityType: "Household" })] });
   });
 
   it("records the purpose sent with the request", async () => {

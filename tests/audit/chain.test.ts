@@ -93,6 +93,14 @@ describe("audit hash chain", () => {
     const bad: unknown[] = [undefined, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, new Date("nope"), { a: 1 }, 1n];
     for (const v of bad) expect(() => computeEntryHash({ v } as unknown as ChainContent), String(v)).toThrow(TypeError);
     expect(() => computeEntryHash({ v: [undefined] } as unknown as ChainContent)).toThrow(TypeError);
+    // The message names the column and index, never the value (it may be personal data).
+    expect(() => computeEntryHash({ ids: ["a", ["b", Number.NaN]] } as unknown as ChainContent)).toThrow(new TypeError("audit entry ids[1][1]: NaN is not a representable number"));
+  });
+
+  it("writes arrays of strings and mixed arrays in the same form", () => {
+    const tricky = ['quote " and \\ backslash', "汉字", "\ud800 lone surrogate", "line\nbreak"];
+    expect(canonicalizeEntry({ s: tricky })).toBe(`{"s":[${tricky.map((x) => JSON.stringify(x)).join(",")}]}`);
+    expect(canonicalizeEntry({ m: [...tricky, null] })).toBe(`{"m":[${tricky.map((x) => JSON.stringify(x)).join(",")},null]}`);
   });
 
   it("chains entries after a head: seq head+1…, each prevHash the previous hash", () => {

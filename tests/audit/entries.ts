@@ -1,4 +1,4 @@
-import type { AccessEntry, ChangeEntry } from "../../src/audit/index.js";
+import type { AccessDisclosure, AccessEntry, ChangeEntry } from "../../src/audit/index.js";
 
 // Sample audit entries for the audit suites: fictional subjects and ids, no personal data.
 
@@ -7,6 +7,19 @@ export const HOUSEHOLD_B = "7c1d9e3f-5a2b-4d6c-8e0f-1a3b5c7d9e2f";
 
 let counter = 0;
 
+export function disclosure(overrides: Partial<AccessDisclosure> = {}): AccessDisclosure {
+  return {
+    outcome: "ALLOWED",
+    entityType: "Household",
+    entityIds: [HOUSEHOLD_A],
+    householdIds: [HOUSEHOLD_A],
+    categoriesFull: ["BASIC", "IDENTITY"],
+    detail: null,
+    ...overrides,
+  };
+}
+
+/** One request's entry: by default it showed household A's BASIC and IDENTITY data. */
 export function accessEntry(overrides: Partial<AccessEntry> = {}): AccessEntry {
   counter += 1;
   return {
@@ -18,12 +31,7 @@ export function accessEntry(overrides: Partial<AccessEntry> = {}): AccessEntry {
     role: "CASEWORKER",
     purpose: "case handling",
     operation: "Query.household",
-    outcome: "ALLOWED",
-    entityType: "Household",
-    entityIds: [HOUSEHOLD_A],
-    householdIds: [HOUSEHOLD_A],
-    categoriesFull: ["BASIC", "IDENTITY"],
-    detail: null,
+    disclosures: [disclosure()],
     ...overrides,
   };
 }

@@ -2,10 +2,12 @@ import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessLog,
+  accessLogContent,
   appendAccessEntries,
   appendChangeEntries,
   changeLog,
   computeEntryHash,
+  disclosuresOf,
   GENESIS_HASH,
   REDACTED,
   verifyAuditChains,
@@ -14,7 +16,7 @@ import {
 import type { Database } from "../../src/db/client.js";
 import { databaseErrorOf } from "../../src/db/errors.js";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/databases.js";
-import { accessEntries, accessEntry, changeEntry, HOUSEHOLD_A, HOUSEHOLD_B } from "./entries.js";
+import { accessEntries, accessEntry, changeEntry, disclosure, HOUSEHOLD_A, HOUSEHOLD_B } from "./entries.js";
 
 /** The SQLSTATE a statement fails with. */
 async function sqlState(promise: Promise<unknown>): Promise<string | undefined> {
@@ -81,7 +83,7 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
     const rows = await accessRows();
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(rows.map((r) => r.prevHash)).toEqual([GENESIS_HASH, ...rows.slice(0, -1).map((r) => r.hash)]);
-    for (const { hash, ...content } of rows) expect(hash).toBe(computeEntryHash(content));
+    for (const row of rows) expect(row.hash).toBe(computeEntryHash(accessLogContent(row)!));
 
     const expected = okStatus("access_log", 6, rows[5]!.hash);
     expect(statusOf(await verifyAuditChains(h.db), "access_log")).toEqual(expected);
@@ -91,33 +93,48 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
     }
   });
 
-  it("an access entry is stored as given, its household ids in PostgreSQL's lower-case form", async () => {
-    const denied = accessEntry({
-      outcome: "DENIED",
+  it("a request is one row: its disclosures stored as canonical JSON, household ids in PostgreSQL's lower-case form", async () => {
+    const entry = accessEntry({
       purpose: null,
-      detail: "OUT_OF_SCOPE",
-      entityIds: ["b", "a"],
-      householdIds: [HOUSEHOLD_B.toUpperCase(), HOUSEHOLD_A],
-      categoriesFull: [],
+      disclosures: [
+        disclosure({ entityType: "Person", entityIds: ["p2", "p1"], householdIds: [HOUSEHOLD_A], categoriesFull: ["IDENTITY", "BASIC"] }),
+        disclosure({ outcome: "DENIED", entityType: "Household", detail: "OUT_OF_SCOPE", entityIds: ["b", "a"], householdIds: [HOUSEHOLD_B.toUpperCase(), HOUSEHOLD_A], categoriesFull: [] }),
+      ],
     });
-    await appendAccessEntries(h.db, [denied]);
+    await appendAccessEntries(h.db, [entry]);
     const [row] = await h.db.select().from(accessLog).where(eq(accessLog.seq, 7));
+    const { disclosures: _d, ...request } = entry;
     expect(row).toEqual({
-      ...denied,
-      householdIds: [HOUSEHOLD_B, HOUSEHOLD_A],
+      ...request,
+      outcome: "DENIED", // something in the request was refused
+      householdIds: [HOUSEHOLD_A, HOUSEHOLD_B],
+      categoriesFull: ["BASIC", "IDENTITY"], // shown in full: the allowed disclosures only
+      disclosures: expect.any(String),
+      entityType: null,
+      entityIds: null,
+      detail: null,
       seq: 7,
       prevHash: (await h.db.select().from(accessLog).where(eq(accessLog.seq, 6)))[0]!.hash,
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
+    // Key order fixed (canonical), categories sorted, ids kept in the order they were disclosed.
+    expect(row!.disclosures).toBe(
+      `[{"categoriesFull":["BASIC","IDENTITY"],"detail":null,"entityIds":["p2","p1"],"entityType":"Person","householdIds":["${HOUSEHOLD_A}"],"outcome":"ALLOWED"},` +
+        `{"categoriesFull":[],"detail":"OUT_OF_SCOPE","entityIds":["b","a"],"entityType":"Household","householdIds":["${HOUSEHOLD_B}","${HOUSEHOLD_A}"],"outcome":"DENIED"}]`,
+    );
+    expect(disclosuresOf(row!)).toEqual([
+      { outcome: "ALLOWED", entityType: "Person", entityIds: ["p2", "p1"], householdIds: [HOUSEHOLD_A], categoriesFull: ["BASIC", "IDENTITY"], detail: null },
+      { outcome: "DENIED", entityType: "Household", entityIds: ["b", "a"], householdIds: [HOUSEHOLD_B, HOUSEHOLD_A], categoriesFull: [], detail: "OUT_OF_SCOPE" },
+    ]);
     expect(statusOf(await verifyAuditChains(h.db), "access_log")).toMatchObject({ ok: true, entries: 7 });
   });
 
   it("an entry the database would store altered is refused (TypeError naming the column) and nothing is appended", async () => {
     // varchar(32) silently drops trailing spaces beyond its length: the stored row would never verify.
-    const padded = accessEntry({ entityType: `Household${" ".repeat(40)}` });
+    const padded = accessEntry({ role: `CASEWORKER${" ".repeat(40)}` });
     const error = await appendAccessEntries(h.db, [accessEntry(), padded]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toBe("access_log: entityType would not be stored as given, so its hash could never verify");
+    expect((error as Error).message).toBe("access_log: role would not be stored as given, so its hash could never verify");
     expect((await accessRows()).length).toBe(7);
   });
 
@@ -208,10 +225,10 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
       const statuses = await rolledBack(h.db, async (tx) => {
         await disableTrigger(tx, "access_log");
         const [row] = await tx.select().from(accessLog).where(eq(accessLog.seq, 3));
-        const { hash: _old, ...content } = { ...row!, categoriesFull: [...row!.categoriesFull, "FINANCIAL" as const] };
+        const edited = { ...row!, categoriesFull: [...row!.categoriesFull, "FINANCIAL" as const] };
         await tx
           .update(accessLog)
-          .set({ categoriesFull: content.categoriesFull, hash: computeEntryHash(content) })
+          .set({ categoriesFull: edited.categoriesFull, hash: computeEntryHash(accessLogContent(edited)!) })
           .where(eq(accessLog.seq, 3));
         return verifyAuditChains(tx);
       });

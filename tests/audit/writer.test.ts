@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { AccessLogWriter, accessLog, appendAccessEntries, computeEntryHash, verifyAuditChains } from "../../src/audit/index.js";
+import { AccessLogWriter, accessLog, accessLogContent, appendAccessEntries, computeEntryHash, verifyAuditChains } from "../../src/audit/index.js";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/databases.js";
 import { accessEntry } from "./entries.js";
 
@@ -13,7 +13,7 @@ describe.each(databaseKinds())("the access-log writer on %s", (kind) => {
 
   beforeAll(async () => {
     h = await openTestDatabase(kind);
-    writer = new AccessLogWriter(h.db);
+    writer = new AccessLogWriter(h);
   });
   afterAll(() => h?.close());
 
@@ -24,7 +24,7 @@ describe.each(databaseKinds())("the access-log writer on %s", (kind) => {
   });
 
   it("two hub instances appending in turn and at once never fork the chain", async () => {
-    const other = new AccessLogWriter(h.db);
+    const other = new AccessLogWriter(h);
     const before = (await verifyAuditChains(h.db))[0]!.entries;
     for (let i = 0; i < 5; i++) {
       await writer.append([accessEntry({ requestId: `a-${i}` })]);
@@ -35,8 +35,8 @@ describe.each(databaseKinds())("the access-log writer on %s", (kind) => {
   });
 
   it("recovers after a failed append: the next one re-reads the head and the chain stays whole", async () => {
-    const tooLong = accessEntry({ entityType: "x".repeat(40) });
-    await expect(writer.append([tooLong])).rejects.toThrow(/entityType would not be stored as given/);
+    const tooLong = accessEntry({ orgCode: "x".repeat(70) });
+    await expect(writer.append([tooLong])).rejects.toThrow(/orgCode would not be stored as given/);
     // Another writer (a restarted process, say) appends meanwhile; the first must not fork the chain.
     await appendAccessEntries(h.db, [accessEntry({ requestId: "from-elsewhere" })]);
     await writer.append([accessEntry({ requestId: "after-failure" })]);
@@ -69,8 +69,8 @@ describe.each(databaseKinds())("keyed audit chains on %s", (kind) => {
     await h.db.execute(sql`alter table access_log disable trigger access_log_append_only`);
     let prevHash = "0".repeat(64);
     for (const row of rows) {
-      const { hash: _old, ...content } = { ...row, orgCode: row.seq === 2 ? "QX-FORGED" : row.orgCode, prevHash };
-      const hash = computeEntryHash(content);
+      const content = { ...row, orgCode: row.seq === 2 ? "QX-FORGED" : row.orgCode, prevHash };
+      const hash = computeEntryHash(accessLogContent(content)!);
       await h.db.execute(sql`update access_log set org_code = ${content.orgCode}, prev_hash = ${prevHash}, hash = ${hash} where seq = ${row.seq}`);
       prevHash = hash;
     }

@@ -98,7 +98,7 @@ async function openPostgres(options: OpenTestDatabaseOptions): Promise<TestDatab
     throw error;
   }
   const opened = handle;
-  return { db: opened.db, kind: opened.kind, ping: () => opened.ping(), close, name: `postgres/${database}` };
+  return { db: opened.db, kind: opened.kind, ping: () => opened.ping(), query: (text, params) => opened.query(text, params), close, name: `postgres/${database}` };
 }
 
 // --- PGlite -----------------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ async function openPglite(options: OpenTestDatabaseOptions): Promise<TestDatabas
 
 function withName(handle: DbHandle, name: string): TestDatabase {
   let closing: Promise<void> | undefined;
-  return { db: handle.db, kind: handle.kind, ping: () => handle.ping(), close: () => (closing ??= handle.close()), name };
+  return { db: handle.db, kind: handle.kind, ping: () => handle.ping(), query: (text, params) => handle.query(text, params), close: () => (closing ??= handle.close()), name };
 }
 
 /** Hash of the committed migrations, so a cached template never outlives a change to them. */
