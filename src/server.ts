@@ -4,7 +4,7 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
-import { AccessLogWriter } from "./audit/index.js";
+import { AccessLogWriter, shownFields } from "./audit/index.js";
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
 import { MAX_PURPOSE_LENGTH, authenticate } from "./auth/verify.js";
@@ -238,13 +238,15 @@ function accessLogPlugin(logger: Logger, accessLog: AccessLogWriter): ApolloServ
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue: ctx, operation, response }) {
+        async willSendResponse({ contextValue: ctx, operation, document, schema, request, response }) {
           if (!ctx.principal || ctx.audit.isEmpty) return;
           const root = operation?.operation === "mutation" ? "Mutation" : "Query";
           const fields = (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === "Field" ? [`${root}.${s.name.value}`] : []));
           try {
+            // Without an operation (it never ran) every field a view held in full counts as shown.
+            const shown = operation && document ? shownFields(schema, document, operation, request.variables) : undefined;
             await accessLog.append([
-              ctx.audit.entry({ principal: ctx.principal, requestId: ctx.requestId, operation: fields.join(",") || root, purpose: ctx.purpose, at: new Date() }),
+              ctx.audit.entry({ principal: ctx.principal, requestId: ctx.requestId, operation: fields.join(",") || root, purpose: ctx.purpose, at: new Date(), shown }),
             ]);
           } catch (err) {
             logger.error({ requestId: ctx.requestId, err: { type: (err as Error)?.name, sqlstate: databaseErrorOf(err)?.code } }, "access log write failed");

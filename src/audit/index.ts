@@ -9,7 +9,8 @@ export {
   type ChainValue,
 } from "./chain.js";
 export { verifyAuditChains, type ChainProblem, type ChainStatus, type VerifyOptions } from "./verify.js";
-export { AccessRecorder } from "./recorder.js";
+export { AccessRecorder, type ShownFields } from "./recorder.js";
+export { shownFields } from "./selection.js";
 export { AuditResolver } from "./audit.resolver.js";
 export { changeEntriesFor } from "./changes.js";
 export { accessLog, changeLog, type AccessLogRow, type ChangeLogRow } from "./audit.table.js";

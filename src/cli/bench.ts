@@ -14,7 +14,7 @@ import { findDemoOrganization } from "../demo/organizations.js";
 import { seedDemoDistrict } from "../demo/seed.js";
 import type { DataCategory } from "../privacy/categories.js";
 import { FieldCipher } from "../privacy/crypto.js";
-import { Projector, Sealed, type EntityCatalogue, type Grant, type View } from "../privacy/project.js";
+import { Projector, Sealed, type EntityCatalogue, type FullFields, type Grant, type View } from "../privacy/project.js";
 import { buildHubSchema } from "../schema.js";
 import { createHub, type Hub } from "../server.js";
 
@@ -59,6 +59,7 @@ class UnprojectedProjector extends Projector {
 
 /** Bench only: a recorder that stays empty, so the access-log plugin has nothing to write. */
 class SilentRecorder extends AccessRecorder {
+  override projected(_entityType: string, _entityId: string, _householdId: string | null, _fullFields: FullFields): void {}
   override disclosed(_entityType: string, _entityId: string, _householdId: string | null, _categoriesFull: readonly DataCategory[]): void {}
   override denied(_entityType: string, _detail: string, _entityId?: string, _householdId?: string): void {}
 }

@@ -44,9 +44,18 @@ export function defineCatalogue<S extends object>(
   return Object.freeze({ entity, keys, fields: Object.freeze(fields) });
 }
 
-/** Receives every disclosure the projector makes (the request's access log). */
+/**
+ * The fields of one entity type a view discloses in full, with their categories (BASIC left out):
+ * one object per decision set, so its identity stands for "decided alike".
+ */
+export type FullFields = ReadonlyMap<string, DataCategory>;
+
+/**
+ * Receives every view the projector builds (the request's access log). Which of the full fields the
+ * response actually showed depends on the query's selection; the sink resolves that when it writes.
+ */
 export interface DisclosureSink {
-  disclosed(entityType: string, entityId: string, householdId: string | null, categoriesFull: readonly DataCategory[]): void;
+  projected(entityType: string, entityId: string, householdId: string | null, fullFields: FullFields): void;
 }
 
 /** Why the caller can see the record at all, and the most it may disclose through that path. */
@@ -78,8 +87,8 @@ interface FieldDecision {
 
 interface Decisions {
   readonly fields: readonly FieldDecision[];
-  /** Sensitive categories (not BASIC) with at least one field shown in full. */
-  readonly categoriesFull: readonly DataCategory[];
+  /** The fields decided FULL whose category is sensitive (not BASIC). */
+  readonly fullFields: FullFields;
 }
 
 /** Decide one field's access: remit/role ∩ minimum necessity ∩ consent ∩ relationship. Pure. */
@@ -125,11 +134,11 @@ export class Projector {
     const out: Record<string, unknown> = {};
     const redactions: Redaction[] = [];
     const record = source as Record<string, unknown>;
-    this.sink?.disclosed(
+    this.sink?.projected(
       catalogue.entity,
       String(record[catalogue.keys.id]),
       (record[catalogue.keys.household] as string | null) ?? null,
-      decisions.categoriesFull,
+      decisions.fullFields,
     );
     for (const d of decisions.fields) {
       if (d.access === "WITHHELD") {
@@ -173,9 +182,12 @@ export class Projector {
     if (!decisions) {
       const rules = catalogue.fields as Record<string, FieldRule<unknown>>;
       const fields = Object.entries(rules).map(([field, rule]) => ({ field, ...decideField(this.principal, rule, grant) }));
-      const full = new Set(fields.filter((d) => d.access === "FULL").map((d) => rules[d.field]!.category));
-      full.delete("BASIC");
-      decisions = { fields, categoriesFull: [...full].sort() };
+      const fullFields = new Map<string, DataCategory>();
+      for (const d of fields) {
+        const category = rules[d.field]!.category;
+        if (d.access === "FULL" && category !== "BASIC") fullFields.set(d.field, category);
+      }
+      decisions = { fields, fullFields };
       this.decisions.set(key, decisions);
     }
     return decisions;

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disclosuresOf } from "../../src/audit/index.js";
+import { appendAccessEntries, disclosuresOf } from "../../src/audit/index.js";
+import { accessEntry, disclosure } from "./entries.js";
 import { accessLog } from "../../src/db/schema.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
@@ -8,7 +9,9 @@ import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
 const LOG = `query ($id: ID!) { accessLog(householdId: $id, first: 50) { totalCount nodes { seq orgCode orgName orgKind role subject purpose operation outcome categoriesFull disclosures { outcome entityType categoriesFull detail } } } }`;
 type Disclosure = { outcome: string; entityType: string; categoriesFull: string[]; detail: string | null };
 type Entry = { seq: number; orgCode: string; orgName: string | null; role: string; subject: string | null; purpose: string | null; operation: string; outcome: string; categoriesFull: string[]; disclosures: Disclosure[] };
-const showed = (e: Entry, entityType: string) => e.disclosures.some((d) => d.entityType === entityType);
+/** The entry showed this entity type's data in these categories (at least). */
+const showed = (e: Entry, entityType: string, categories: string[] = []) =>
+  e.disclosures.some((d) => d.entityType === entityType && categories.every((c) => d.categoriesFull.includes(c)));
 
 describe.each(databaseKinds())("the audit trail through the API on %s", (kind) => {
   let t: TestHub;
@@ -44,8 +47,29 @@ describe.each(databaseKinds())("the audit trail through the API on %s", (kind) =
     const person = disclosures.find((d) => d.entityType === "Person")!;
     expect(person).toMatchObject({ householdIds: [householdId] });
     expect([...person.entityIds].sort()).toEqual([...memberIds].sort());
-    expect(person.categoriesFull).toEqual(expect.arrayContaining(["IDENTITY", "CONTACT", "FINANCIAL"]));
-    expect(row!.categoriesFull).toEqual(expect.arrayContaining(person.categoriesFull));
+    // What the query showed: names and phones, not the income or health the remit would also allow.
+    expect(person.categoriesFull).toEqual(["CONTACT", "IDENTITY"]);
+    expect(disclosures.find((d) => d.entityType === "Household")!.categoriesFull).toEqual([]);
+    expect(row!.categoriesFull).toEqual(["CONTACT", "IDENTITY"]);
+  });
+
+  it("counts what the query showed: selected fields, filters and fragments, not what the remit allowed", async () => {
+    const latest = async (query: string, variables?: Record<string, unknown>) => {
+      const before = await t.db.db.$count(accessLog);
+      const r = await t.exec(civil, query, variables);
+      expect(r.errors).toBeUndefined();
+      const [row] = await t.db.db.select().from(accessLog).where(sql`${accessLog.seq} > ${before}`);
+      return Object.fromEntries(disclosuresOf(row!).map((d) => [d.entityType, d.categoriesFull]));
+    };
+    expect(await latest(`query ($id: ID!) { household(id: $id) { id householdNo } }`, { id: householdId })).toEqual({ Household: [] });
+    // Filtering on status shows every returned case's status (CASE); the benefit was not asked for.
+    expect(await latest(`{ cases(first: 3, filter: { status: APPROVED }) { nodes { id } } }`)).toEqual({ Case: ["CASE"] });
+    expect(await latest(`query ($f: CaseFilter) { cases(first: 3, filter: $f) { nodes { id monthlyBenefit } } }`, { f: { type: "MINIMUM_LIVING" } })).toEqual({
+      Case: ["CASE", "FINANCIAL"],
+    });
+    expect(
+      await latest(`query ($id: ID!) { household(id: $id) { ... on Household { members { ...contact } } } } fragment contact on Person { phone }`, { id: householdId }),
+    ).toEqual({ Household: [], Person: ["CONTACT"] });
   });
 
   it("lets the household see who accessed it, without staff identities; auditors see them", async () => {
@@ -53,7 +77,7 @@ describe.each(databaseKinds())("the audit trail through the API on %s", (kind) =
     const mine = await t.exec(resident, LOG, { id: householdId });
     expect(mine.errors).toBeUndefined();
     const entries = (mine.data!.accessLog as { nodes: Entry[] }).nodes;
-    const byCivil = entries.find((e) => e.orgCode === "QX-MZJ" && showed(e, "Person"))!;
+    const byCivil = entries.find((e) => e.orgCode === "QX-MZJ" && showed(e, "Person", ["IDENTITY"]))!;
     expect(byCivil).toMatchObject({ orgName: "桥西区民政局(示例)", role: "CASEWORKER", subject: null, outcome: "ALLOWED" });
     expect(byCivil.categoriesFull).toEqual(expect.arrayContaining(["IDENTITY", "CONTACT"]));
     expect(entries.map((e) => e.seq)).toEqual([...entries.map((e) => e.seq)].sort((a, b) => b - a));
@@ -79,18 +103,36 @@ describe.each(databaseKinds())("the audit trail through the API on %s", (kind) =
   });
 
   it("shows each household only the part of a request that concerns it", async () => {
-    const dongfeng = await t.token("QX-JD-DF", "CASEWORKER");
-    const both = await t.exec(dongfeng, `query ($a: ID!, $b: ID!) { a: household(id: $a) { address } b: household(id: $b) { address } }`, {
-      a: householdId,
-      b: otherSubdistrictHousehold,
-    });
-    expect(errorCodes(both)).toEqual(["NOT_FOUND"]); // b is outside Dongfeng
+    // One request that showed A's household and members and was refused B (written directly: through
+    // the API a refused non-null root field nulls the whole response, so nothing of A would be shown).
+    await appendAccessEntries(
+      t.db.db,
+      [
+        accessEntry({
+          requestId: "req-two-households",
+          orgCode: "QX-JD-DF",
+          disclosures: [
+            disclosure({ entityType: "Household", entityIds: [householdId], householdIds: [householdId], categoriesFull: ["HOUSING"] }),
+            disclosure({ entityType: "Person", entityIds: ["p-1", "p-2"], householdIds: [householdId], categoriesFull: ["CONTACT", "IDENTITY"] }),
+            disclosure({ outcome: "DENIED", entityType: "Household", entityIds: [otherSubdistrictHousehold], householdIds: [otherSubdistrictHousehold], categoriesFull: [], detail: "NOT_IN_SCOPE" }),
+          ],
+        }),
+      ],
+      t.cipher.auditKey,
+    );
     const newest = async (id: string) => ((await t.exec(auditor, LOG, { id })).data!.accessLog as { nodes: Entry[] }).nodes[0]!;
     const [ofA, ofB] = [await newest(householdId), await newest(otherSubdistrictHousehold)];
     expect(ofA.seq).toBe(ofB.seq); // one request, one entry
-    expect(ofA).toMatchObject({ orgCode: "QX-JD-DF", outcome: "ALLOWED", disclosures: [expect.objectContaining({ outcome: "ALLOWED", entityType: "Household" })] });
-    expect(ofA.categoriesFull.length).toBeGreaterThan(0);
-    expect(ofB).toMatchObject({ outcome: "DENIED", categoriesFull: [], disclosures: [expect.objectContaining({ outcome: "DENIED", entityType: "Household" })] });
+    expect(ofA).toMatchObject({
+      orgCode: "QX-JD-DF",
+      outcome: "ALLOWED",
+      categoriesFull: ["CONTACT", "HOUSING", "IDENTITY"],
+      disclosures: [
+        { outcome: "ALLOWED", entityType: "Household", categoriesFull: ["HOUSING"], detail: null },
+        { outcome: "ALLOWED", entityType: "Person", categoriesFull: ["CONTACT", "IDENTITY"], detail: null },
+      ],
+    });
+    expect(ofB).toMatchObject({ outcome: "DENIED", categoriesFull: [], disclosures: [{ outcome: "DENIED", entityType: "Household", categoriesFull: [], detail: "NOT_IN_SCOPE" }] });
   });
 
   it("records the purpose sent with the request", async () => {
