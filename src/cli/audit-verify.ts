@@ -4,6 +4,7 @@ import { verifyAuditChains, type ChainStatus } from "../audit/index.js";
 import { fieldCipherFromConfig } from "../privacy/crypto.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { openDatabase, type DbHandle } from "../db/client.js";
+import { DatabaseInUseError } from "../db/lock.js";
 import { databaseErrorOf } from "../db/errors.js";
 import { migrateDatabase } from "../db/migrate.js";
 
@@ -55,7 +56,7 @@ async function run(): Promise<number> {
 
 /** One line for an expected failure: no SQL, no parameters, no stack. */
 function explain(error: unknown): string | null {
-  if (error instanceof ConfigError) return error.message;
+  if (error instanceof ConfigError || error instanceof DatabaseInUseError) return error.message;
   const database = databaseErrorOf(error);
   if (database) return `database error (SQLSTATE ${database.code})`;
   for (let e: unknown = error, depth = 0; e instanceof Object && depth < 5; depth++) {

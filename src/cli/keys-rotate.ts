@@ -3,6 +3,7 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
 import { openDatabase, type DbHandle } from "../db/client.js";
+import { DatabaseInUseError } from "../db/lock.js";
 import { databaseErrorOf } from "../db/errors.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { FieldCipher, FieldCryptoError, loadOrCreateDevFieldKeys, readFieldKeyFile } from "../privacy/crypto.js";
@@ -14,8 +15,9 @@ import { addActiveKey, KeyRotationError, reencryptAll, retireUnusedKeys } from "
 //
 //   {"active":"k…","previous":"k…","reencrypted":{"persons.id_number":930,"persons.phone":610,…}}
 //
-// Progress and messages go to stderr. Running hubs keep serving reads throughout: every old key stays
-// in the file, and a hub that meets a value under a key id it does not know re-reads the file.
+// Progress and messages go to stderr. On PostgreSQL, running hubs keep serving reads throughout: every
+// old key stays in the file, and a hub that meets a value under a key id it does not know re-reads the
+// file. The embedded PGlite database is one process's (db/lock.ts): stop the hub first.
 //
 // Hubs that started before the rotation keep encrypting NEW writes under the previous key until they
 // reload the file (on their first read of a value under the new key, or a restart). That is why
@@ -79,7 +81,7 @@ async function run(): Promise<number> {
 
 /** One line for an expected failure: no SQL, no parameters, no stack. Null for anything else. */
 function explain(error: unknown): string | null {
-  if (error instanceof ConfigError || error instanceof FieldCryptoError || error instanceof KeyRotationError) return error.message;
+  if (error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof FieldCryptoError || error instanceof KeyRotationError) return error.message;
   const database = databaseErrorOf(error);
   if (database) return `database error (SQLSTATE ${database.code})`;
   for (let e: unknown = error, depth = 0; e instanceof Object && depth < 5; depth++) {

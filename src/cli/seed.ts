@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
 import { openDatabase, type DbHandle } from "../db/client.js";
+import { DatabaseInUseError } from "../db/lock.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { fieldCipherFromConfig } from "../privacy/crypto.js";
 import { countDemoTables, DemoSeedError, isDatabaseEmpty, seedDemoDistrict } from "../demo/seed.js";
@@ -65,7 +66,7 @@ function describe(error: unknown): { message: string; operational: boolean } {
 run().catch((error: unknown) => {
   // Expected failures get one clear line; anything else keeps its stack for whoever debugs it.
   const { message, operational } = describe(error);
-  const expected = operational || error instanceof ConfigError || error instanceof DemoSeedError;
+  const expected = operational || error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof DemoSeedError;
   process.stderr.write(`seed failed: ${message}\n`);
   if (!expected && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = 1;

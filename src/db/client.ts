@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { lockDataDir } from "./lock.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -59,9 +60,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
       close: () => pool.end(),
     };
   }
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = options.pgliteClient ?? (options.dataDir ? new PGlite(options.dataDir) : new PGlite());
-  await client.waitReady;
+  let release = () => {};
+  if (options.dataDir && !options.pgliteClient) {
+    mkdirSync(options.dataDir, { recursive: true });
+    // One process per data directory: see lock.ts.
+    release = lockDataDir(options.dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = options.pgliteClient ?? (options.dataDir ? new PGlite(options.dataDir) : new PGlite());
+    await client.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
   return {
     db,
@@ -73,6 +85,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
       options.onQuery?.(text);
       await client.query(text, params as unknown[]);
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +89,22 @@ describe("npm run audit:verify", () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("usage: npm run audit:verify");
+  }, SLOW);
+
+  it("exits 2 with one line, touching nothing, while another process (a running hub) has the data dir open", async () => {
+    // The lock names this test process: alive, and not the CLI.
+    writeFileSync(path.join(dataDir, "hub.lock"), `${process.pid}\n`);
+    try {
+      const run = await auditVerify({ DATA_DIR: dataDir });
+      expect(run).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `audit verification could not run: the embedded database in ${dataDir} is in use by process ${process.pid} (a running hub?): stop it first, or use PostgreSQL (DATABASE_URL) to run tools alongside the hub\n`,
+      });
+      expect(readFileSync(path.join(dataDir, "hub.lock"), "utf8")).toBe(`${process.pid}\n`);
+    } finally {
+      rmSync(path.join(dataDir, "hub.lock"));
+    }
   }, SLOW);
 
   it("exits 2 with one line and no stack for invalid configuration", async () => {
