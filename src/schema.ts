@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { buildSchema, getMetadataStorage } from "type-graphql";
 import { operationKey, operationRules, type OperationRule } from "./auth/allow.js";
 import { AuditResolver } from "./audit/index.js";
+import { FieldKeysResolver } from "./privacy/keys.resolver.js";
 import { CaseResolver } from "./modules/cases/index.js";
 import { ConsentResolver } from "./modules/consents/index.js";
 import { HouseholdResolver } from "./modules/households/index.js";
@@ -9,7 +10,7 @@ import { NeedResolver } from "./modules/needs/index.js";
 import { OrganizationResolver } from "./modules/organizations/index.js";
 import { ResourceResolver } from "./modules/resources/index.js";
 
-export const RESOLVERS = [OrganizationResolver, HouseholdResolver, CaseResolver, NeedResolver, ResourceResolver, ConsentResolver, AuditResolver] as const;
+export const RESOLVERS = [OrganizationResolver, HouseholdResolver, CaseResolver, NeedResolver, ResourceResolver, ConsentResolver, AuditResolver, FieldKeysResolver] as const;
 
 export interface OperationPermission {
   /** `Query.households`, `Mutation.recordConsent` … */

@@ -17,7 +17,8 @@ import { addActiveKey, KeyRotationError, reencryptAll, retireUnusedKeys } from "
 //
 // Progress and messages go to stderr. On PostgreSQL, running hubs keep serving reads throughout: every
 // old key stays in the file, and a hub that meets a value under a key id it does not know re-reads the
-// file. The embedded PGlite database is one process's (db/lock.ts): stop the hub first.
+// file. The embedded PGlite database is one process's (db/lock.ts): there the running hub rotates its
+// own keys (the rotateFieldKeys mutation, same steps), or stop it and run this.
 //
 // Hubs that started before the rotation keep encrypting NEW writes under the previous key until they
 // reload the file (on their first read of a value under the new key, or a restart). That is why
@@ -81,7 +82,9 @@ async function run(): Promise<number> {
 
 /** One line for an expected failure: no SQL, no parameters, no stack. Null for anything else. */
 function explain(error: unknown): string | null {
-  if (error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof FieldCryptoError || error instanceof KeyRotationError) return error.message;
+  // A running hub on the embedded database rotates its own keys: the rotateFieldKeys mutation.
+  if (error instanceof DatabaseInUseError) return `${error.message}; to rotate without stopping it, call the rotateFieldKeys mutation as a civil-affairs ADMIN`;
+  if (error instanceof ConfigError || error instanceof FieldCryptoError || error instanceof KeyRotationError) return error.message;
   const database = databaseErrorOf(error);
   if (database) return `database error (SQLSTATE ${database.code})`;
   for (let e: unknown = error, depth = 0; e instanceof Object && depth < 5; depth++) {

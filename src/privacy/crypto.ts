@@ -111,8 +111,15 @@ export class FieldCipher {
     private readonly reload?: () => FieldKeys,
     /** Whether the key source changed since the last read (a rotation made a new key active). */
     private readonly stale?: () => boolean,
+    /** The key file, when the keys come from one (what `rotateFieldKeys` rotates). */
+    readonly source?: string,
   ) {
     this.keys = keys;
+  }
+
+  /** Re-reads the key source now (after this process rotated it). */
+  reloadKeys(): void {
+    if (this.reload) this.keys = this.reload();
   }
 
   get activeKeyId(): string {
@@ -191,5 +198,5 @@ export function fileBackedCipher(file: string, checkEveryMs = 5_000, now: () => 
     lastCheck = now();
     return statSync(file).mtimeMs !== seenMtime;
   };
-  return new FieldCipher(read(), read, stale);
+  return new FieldCipher(read(), read, stale, file);
 }

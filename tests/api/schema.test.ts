@@ -30,6 +30,7 @@ describe("the schema", () => {
       [
         "Mutation.recordConsent: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY|RESIDENT roles=ADMIN|CASEWORKER|COORDINATOR|RESIDENT",
         "Mutation.registerHousehold: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY roles=ADMIN|CASEWORKER|COORDINATOR",
+        "Mutation.rotateFieldKeys: CIVIL_AFFAIRS roles=ADMIN",
         "Mutation.withdrawConsent: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY|RESIDENT roles=ADMIN|CASEWORKER|COORDINATOR|RESIDENT",
         "Query.accessLog: RESIDENT|CIVIL_AFFAIRS roles=RESIDENT|AUDITOR|ADMIN",
         "Query.assistanceStatus: JUSTICE|COURT|HEALTHCARE_SECURITY",

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -340,5 +340,20 @@ describe("npm run keys:rotate", () => {
       stderr: expect.stringMatching(/^keys:rotate failed: [^\n]*ECONNREFUSED[^\n]*\n$/) as unknown as string,
     });
     expect(readFileSync(path.join(tmp, "data", "field-keys.json"), "utf8")).toBe(keys);
+  }, SLOW);
+
+  it("refuses a data dir a running hub holds, changing no key, and points to the hub's own rotation", async () => {
+    const lock = path.join(tmp, "data", "hub.lock");
+    writeFileSync(lock, `${process.pid}\n`); // this test process: alive, and not the CLI
+    try {
+      const keys = readFileSync(path.join(tmp, "data", "field-keys.json"), "utf8");
+      const run = await cli("src/cli/keys-rotate.ts", env);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(/^keys:rotate failed: the embedded database in .* is in use by process \d+ .*call the rotateFieldKeys mutation as a civil-affairs ADMIN\n$/);
+      expect(readFileSync(path.join(tmp, "data", "field-keys.json"), "utf8")).toBe(keys);
+    } finally {
+      rmSync(lock);
+    }
   }, SLOW);
 });

@@ -35,10 +35,10 @@ export interface TestHub {
 }
 
 /** A hub on a fresh, migrated database seeded with the demo district, with its own dev issuers. */
-export async function startTestHub(kind: TestDatabaseKind, options: { seed?: boolean; now?: () => Date } = {}): Promise<TestHub> {
+export async function startTestHub(kind: TestDatabaseKind, options: { seed?: boolean; now?: () => Date; cipher?: FieldCipher } = {}): Promise<TestHub> {
   const statements: string[] = [];
   const db = await openTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
-  const cipher = testCipher();
+  const cipher = options.cipher ?? testCipher();
   if (options.seed !== false) await seedDemoDistrict(db.db, cipher);
   const keyDir = mkdtempSync(path.join(os.tmpdir(), "hub-test-keys-"));
   const dev = await loadOrCreateDevIssuers(keyDir);
