@@ -7,7 +7,7 @@ import { DatabaseInUseError } from "../db/lock.js";
 import { databaseErrorOf } from "../db/errors.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { FieldCipher, FieldCryptoError, loadOrCreateDevFieldKeys, readFieldKeyFile } from "../privacy/crypto.js";
-import { addActiveKey, KeyRotationError, reencryptAll, retireUnusedKeys } from "../privacy/rotate.js";
+import { KeyRotationError, rotateKeyFile } from "../privacy/rotate.js";
 
 // `npm run keys:rotate [-- --retire]`: adds a fresh field encryption key to FIELD_KEYS_FILE (or the
 // development key file in DATA_DIR), makes it active, re-encrypts every stored value under it, and
@@ -52,20 +52,26 @@ async function run(): Promise<number> {
   try {
     // The database first: an unreachable one must not leave a new active key behind.
     await migrateDatabase(handle);
-    const { previous, active } = addActiveKey(file);
-    process.stderr.write(`field key ${active} is now active (previous: ${previous}); re-encrypting\n`);
     const cipher = new FieldCipher(readFieldKeyFile(file), () => readFieldKeyFile(file));
-    const started = performance.now();
-    const columns = await reencryptAll({ db: handle.db, cipher });
-    const ms = Math.round(performance.now() - started);
-    process.stderr.write(`re-encrypted in ${ms} ms\n`);
+    let started = 0;
+    const rotation = await rotateKeyFile({
+      db: handle.db,
+      file,
+      cipher,
+      retire,
+      onKeyAdded: ({ previous, active }) => {
+        process.stderr.write(`field key ${active} is now active (previous: ${previous}); re-encrypting\n`);
+        started = performance.now();
+      },
+    });
+    process.stderr.write(`done in ${Math.round(performance.now() - started)} ms\n`);
     const summary: Record<string, unknown> = {
-      active,
-      previous,
-      reencrypted: Object.fromEntries(columns.map((c) => [c.column, c.reencrypted])),
+      active: rotation.active,
+      previous: rotation.previous,
+      reencrypted: Object.fromEntries(rotation.reencrypted.map((c) => [c.column, c.reencrypted])),
     };
-    if (retire) {
-      const { removed, inUse } = await retireUnusedKeys(handle.db, file);
+    if (rotation.retired) {
+      const { removed, inUse } = rotation.retired;
       process.stderr.write(removed.length > 0 ? `retired field keys: ${removed.join(", ")}\n` : "no field key retired\n");
       for (const [kid, rows] of Object.entries(inUse)) {
         process.stderr.write(`field key ${kid} kept: ${rows} values still use it (a hub not yet reloaded?); run again later\n`);

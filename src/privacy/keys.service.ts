@@ -2,7 +2,7 @@ import { appendChangeEntries, type ChangeEntry } from "../audit/index.js";
 import type { HubContext } from "../context.js";
 import { viewerOf } from "../context.js";
 import { ConflictError } from "../shared/errors.js";
-import { KeyRotationError, addActiveKey, reencryptAll, retireUnusedKeys } from "./rotate.js";
+import { KeyRotationError, rotateKeyFile } from "./rotate.js";
 import type { FieldKeyRotationType } from "./keys.type.js";
 
 // Key rotation inside the running hub: what `npm run keys:rotate` does, for the deployment where no
@@ -21,39 +21,37 @@ async function rotateNow(ctx: HubContext, args: { retire: boolean }): Promise<Fi
   const { principal } = viewerOf(ctx);
   const file = ctx.cipher.source;
   if (!file) throw new ConflictError("this hub's field keys are not held in a key file it can rotate");
-  const { previous, active } = addActiveKey(file);
-  ctx.cipher.reloadKeys();
-  const change: ChangeEntry = {
-    at: new Date(),
-    requestId: ctx.requestId,
-    subject: principal.subject,
-    orgCode: principal.org.code,
-    role: principal.role,
-    entityType: "FieldKeys",
-    entityId: "active",
-    householdId: null,
-    field: "activeKeyId",
-    oldValue: previous,
-    newValue: active,
-    sensitive: false,
-  };
-  await ctx.db.transaction((tx) => appendChangeEntries(tx, [change], ctx.cipher.auditKey));
   try {
-    const columns = await reencryptAll({ db: ctx.db, cipher: ctx.cipher });
-    const result: FieldKeyRotationType = {
-      active,
-      previous,
-      reencrypted: columns.map((c) => ({ column: c.column, values: c.reencrypted })),
-      retired: [],
-      stillInUse: [],
+    const rotation = await rotateKeyFile({
+      db: ctx.db,
+      file,
+      cipher: ctx.cipher,
+      retire: args.retire,
+      onKeyAdded: async ({ previous, active }) => {
+        const change: ChangeEntry = {
+          at: new Date(),
+          requestId: ctx.requestId,
+          subject: principal.subject,
+          orgCode: principal.org.code,
+          role: principal.role,
+          entityType: "FieldKeys",
+          entityId: "active",
+          householdId: null,
+          field: "activeKeyId",
+          oldValue: previous,
+          newValue: active,
+          sensitive: false,
+        };
+        await ctx.db.transaction((tx) => appendChangeEntries(tx, [change], ctx.cipher.auditKey));
+      },
+    });
+    return {
+      active: rotation.active,
+      previous: rotation.previous,
+      reencrypted: rotation.reencrypted.map((c) => ({ column: c.column, values: c.reencrypted })),
+      retired: rotation.retired?.removed ?? [],
+      stillInUse: Object.entries(rotation.retired?.inUse ?? {}).map(([keyId, values]) => ({ keyId, values })),
     };
-    if (args.retire) {
-      const { removed, inUse } = await retireUnusedKeys(ctx.db, file);
-      ctx.cipher.reloadKeys();
-      result.retired = removed;
-      result.stillInUse = Object.entries(inUse).map(([keyId, values]) => ({ keyId, values }));
-    }
-    return result;
   } catch (error) {
     // Names a row id and a key id, never a value; the new key stays active and a rerun continues.
     if (error instanceof KeyRotationError) throw new ConflictError(error.message);

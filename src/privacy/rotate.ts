@@ -178,3 +178,35 @@ export async function retireUnusedKeys(
   }
   return { ...retireKeys(file, keep), inUse };
 }
+
+/**
+ * A whole rotation of a key file, as `npm run keys:rotate` and the hub's `rotateFieldKeys` run it: a
+ * new active key (`onKeyAdded` runs as soon as it is), every value re-encrypted under it, and with
+ * `retire` the old keys no value uses any more removed. `cipher` must read `file`: it is reloaded
+ * after each change to it.
+ */
+export async function rotateKeyFile(args: {
+  db: Database;
+  file: string;
+  cipher: FieldCipher;
+  retire: boolean;
+  onKeyAdded?: (keys: { previous: string; active: string }) => Promise<void> | void;
+}): Promise<{
+  previous: string;
+  active: string;
+  reencrypted: { column: string; reencrypted: number }[];
+  retired: { removed: string[]; inUse: Record<string, number> } | null;
+}> {
+  const { db, file, cipher } = args;
+  const keys = addActiveKey(file);
+  cipher.reloadKeys();
+  await args.onKeyAdded?.(keys);
+  const reencrypted = await reencryptAll({ db, cipher });
+  let retired: { removed: string[]; inUse: Record<string, number> } | null = null;
+  if (args.retire) {
+    const { removed, inUse } = await retireUnusedKeys(db, file);
+    cipher.reloadKeys();
+    retired = { removed, inUse };
+  }
+  return { ...keys, reencrypted, retired };
+}
