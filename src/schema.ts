@@ -1,16 +1,26 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, getMetadataStorage } from "type-graphql";
 import { operationKey, operationRules, type OperationRule } from "./auth/allow.js";
-import { AuditResolver } from "./audit/index.js";
-import { FieldKeysResolver } from "./privacy/keys.resolver.js";
-import { CaseResolver } from "./modules/cases/index.js";
-import { ConsentResolver } from "./modules/consents/index.js";
-import { HouseholdResolver } from "./modules/households/index.js";
-import { NeedResolver } from "./modules/needs/index.js";
-import { OrganizationResolver } from "./modules/organizations/index.js";
-import { ResourceResolver } from "./modules/resources/index.js";
+import { AccessLogResolver } from "./modules/access-log/access-log.resolver.js";
+import { CaseResolver } from "./modules/cases/cases.resolver.js";
+import { ConsentResolver } from "./modules/consents/consents.resolver.js";
+import { FieldKeysResolver } from "./modules/field-keys/field-keys.resolver.js";
+import { HouseholdResolver } from "./modules/households/households.resolver.js";
+import { NeedResolver } from "./modules/needs/needs.resolver.js";
+import { OrganizationResolver } from "./modules/organizations/organizations.resolver.js";
+import { ResourceResolver } from "./modules/resources/resources.resolver.js";
 
-export const RESOLVERS = [OrganizationResolver, HouseholdResolver, CaseResolver, NeedResolver, ResourceResolver, ConsentResolver, AuditResolver, FieldKeysResolver] as const;
+// Composition root of the graph: every resolver is wired here, from its own file.
+export const RESOLVERS = [
+  OrganizationResolver,
+  HouseholdResolver,
+  CaseResolver,
+  NeedResolver,
+  ResourceResolver,
+  ConsentResolver,
+  AccessLogResolver,
+  FieldKeysResolver,
+] as const;
 
 export interface OperationPermission {
   /** `Query.households`, `Mutation.recordConsent` … */

@@ -8,7 +8,8 @@ import { AccessLogWriter, shownFields } from "./audit/index.js";
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
 import { MAX_PURPOSE_LENGTH, authenticate } from "./auth/verify.js";
-import { createContext, type HubContext } from "./context.js";
+import { createContext } from "./context.js";
+import type { HubContext } from "./context.type.js";
 import type { DbHandle } from "./db/client.js";
 import { databaseErrorOf } from "./db/errors.js";
 import type { Logger } from "./logger.js";
@@ -54,7 +55,7 @@ export function formatHubError(formatted: GraphQLFormattedError, error: unknown,
       message: original.message,
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: { code: original.code, ...original.details },
+      extensions: { ...original.details, code: original.code, reason: original.reason },
     };
   }
   const code = formatted.extensions?.code;

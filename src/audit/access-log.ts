@@ -1,7 +1,7 @@
 import { desc, getTableColumns, getTableName } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database, DbHandle } from "../db/client.js";
-import type { OrgKind } from "../modules/organizations/index.js";
+import type { OrgKind } from "../modules/organizations/organizations.enums.js";
 import type { DataCategory } from "../privacy/categories.js";
 import { accessLog, type AccessLogRow } from "./audit.table.js";
 import { canonicalizeEntry, EMPTY_CHAIN, type ChainContent, type ChainHead, type ChainKey, type ChainValue } from "./chain.js";

@@ -1,8 +1,7 @@
 import { createMethodMiddlewareDecorator } from "type-graphql";
-import type { HubContext } from "../context.js";
+import type { HubContext } from "../context.type.js";
 import type { OrgKind, Role } from "../modules/organizations/organizations.enums.js";
-import { ForbiddenError } from "../shared/errors.js";
-import { AuthError } from "./errors.js";
+import { AuthError, OperationAccessError } from "./errors.js";
 
 // Every query and mutation declares who may call it. The declaration is also the check: the
 // decorator installs the middleware, so authorization cannot be "remembered" separately, and
@@ -32,7 +31,7 @@ export function Allow(rule: OperationRule): MethodDecorator {
       assertAllowed(rule, context);
     } catch (err) {
       // A refused operation by a known caller is a denied access attempt: it goes in the log.
-      if (err instanceof ForbiddenError) context.audit.denied("Operation", "FORBIDDEN", `${info.parentType.name}.${info.fieldName}`);
+      if (err instanceof OperationAccessError) context.audit.denied("Operation", "FORBIDDEN", `${info.parentType.name}.${info.fieldName}`);
       throw err;
     }
     return next();
@@ -49,9 +48,9 @@ export function assertAllowed(rule: OperationRule, context: Pick<HubContext, "pr
   const principal = context.principal;
   if (!principal) throw new AuthError("MISSING_TOKEN", "authentication required: send an Authorization: Bearer token");
   if (rule.kinds !== "ANY" && !rule.kinds.includes(principal.org.kind)) {
-    throw new ForbiddenError(`organizations of kind ${principal.org.kind} may not call this operation`);
+    throw new OperationAccessError("ORG_KIND_NOT_ALLOWED", `organizations of kind ${principal.org.kind} may not call this operation`);
   }
   if (rule.roles && !rule.roles.includes(principal.role)) {
-    throw new ForbiddenError(`role ${principal.role} may not call this operation`);
+    throw new OperationAccessError("STAFF_ROLE_NOT_ALLOWED", `role ${principal.role} may not call this operation`);
   }
 }

@@ -1,27 +1,27 @@
-import { HubError } from "../shared/errors.js";
+import { defineReasons, domainError } from "../shared/errors.js";
 
-/** Why a request is not authenticated; stable codes for clients and tests. */
-export type AuthFailure =
-  | "MISSING_TOKEN"
-  | "MALFORMED_TOKEN"
-  | "ALG_NOT_ALLOWED"
-  | "UNKNOWN_ISSUER"
-  | "BAD_SIGNATURE"
-  | "TOKEN_EXPIRED"
-  | "TOKEN_NOT_YET_VALID"
-  | "WRONG_AUDIENCE"
-  | "MISSING_CLAIM"
-  | "UNKNOWN_ORG"
-  | "ISSUER_NOT_BOUND"
-  | "ROLE_NOT_ALLOWED";
+/** Why a request is not authenticated; stable reasons for clients and tests. */
+export const AuthFailure = defineReasons({
+  MISSING_TOKEN: "UNAUTHENTICATED",
+  MALFORMED_TOKEN: "UNAUTHENTICATED",
+  ALG_NOT_ALLOWED: "UNAUTHENTICATED",
+  UNKNOWN_ISSUER: "UNAUTHENTICATED",
+  BAD_SIGNATURE: "UNAUTHENTICATED",
+  TOKEN_EXPIRED: "UNAUTHENTICATED",
+  TOKEN_NOT_YET_VALID: "UNAUTHENTICATED",
+  WRONG_AUDIENCE: "UNAUTHENTICATED",
+  MISSING_CLAIM: "UNAUTHENTICATED",
+  UNKNOWN_ORG: "UNAUTHENTICATED",
+  ISSUER_NOT_BOUND: "UNAUTHENTICATED",
+  ROLE_NOT_ALLOWED: "UNAUTHENTICATED",
+});
+export type AuthFailure = keyof typeof AuthFailure;
+export class AuthError extends domainError("AuthError", AuthFailure) {}
 
-export class AuthError extends HubError {
-  override readonly name = "AuthError";
-  readonly code = "UNAUTHENTICATED" as const;
-  constructor(
-    readonly reason: AuthFailure,
-    message: string,
-  ) {
-    super(message, { reason });
-  }
-}
+/** Why an authenticated caller may not call an operation at all (its @Allow rule). */
+export const OperationAccessReason = defineReasons({
+  ORG_KIND_NOT_ALLOWED: "FORBIDDEN",
+  STAFF_ROLE_NOT_ALLOWED: "FORBIDDEN",
+});
+export type OperationAccessReason = keyof typeof OperationAccessReason;
+export class OperationAccessError extends domainError("OperationAccessError", OperationAccessReason) {}

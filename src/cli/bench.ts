@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { AccessRecorder } from "../audit/index.js";
 import { devIssuerRegistry, loadOrCreateDevIssuers, mintDevToken } from "../auth/dev-issuer.js";
-import type { HubContext } from "../context.js";
+import type { HubContext } from "../context.type.js";
 import { openDatabase, type DbHandle } from "../db/client.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { findDemoOrganization } from "../demo/organizations.js";
@@ -78,7 +78,7 @@ async function contextFor(hub: Hub, variant: Variant, authorization: string): Pr
   // Built like createContext (fresh loaders, same caller), with the bench-local stand-ins swapped in.
   const audit = new SilentRecorder();
   const projector = variant === "b" ? new UnprojectedProjector(real.principal!) : new Projector(real.principal!, audit);
-  return { ...real, projector, audit };
+  return { ...real, viewer: { ...real.viewer!, projector, audit }, audit };
 }
 
 function percentile(sorted: readonly number[], p: number): number {

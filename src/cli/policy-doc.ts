@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderAccessPolicy } from "../privacy/policy-doc.js";
+import { renderAccessPolicy } from "../docs/access-policy.js";
 
 // Regenerates schema/access-policy.md from the policy code; a test fails when the committed file drifts.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

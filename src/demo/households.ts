@@ -9,7 +9,7 @@ import type {
   StudentStatus,
   WorkAbility,
 } from "../modules/households/households.enums.js";
-import { idNumberCheckChar } from "../modules/households/id-number.js";
+import { idNumberCheckChar } from "../shared/id-number.js";
 import { addDays, addMonths } from "./calendar.js";
 import type { DemoHouseholdRow, DemoPersonRow } from "./model.js";
 import { DEMO_COMMUNITIES } from "./organizations.js";

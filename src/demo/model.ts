@@ -1,5 +1,5 @@
 import type { NewCaseRow } from "../modules/cases/cases.table.js";
-import type { HouseholdRecord, PersonRecord } from "../modules/households/households.records.js";
+import type { HouseholdRecord, PersonRecord } from "../modules/households/households.table.js";
 import type { NewNeedRow } from "../modules/needs/needs.table.js";
 import type { NewOrganizationRow } from "../modules/organizations/organizations.table.js";
 import type { NewResourceRow } from "../modules/resources/resources.table.js";

@@ -1,42 +1,66 @@
-// Every error a client may see is a HubError with one of these codes; formatError maps the code to
-// `extensions.code` and masks anything else as INTERNAL_SERVER_ERROR.
+// Every error a client may see is a HubError: a stable `code` (extensions.code) and a stable
+// `reason` (extensions.reason) a client can act on. Each domain declares its reasons in a table
+// next to its errors (`<domain>.errors.ts`), reason → code; the table is the mapping, so a reason
+// without a code does not compile. formatError (server.ts) shows `code`, `reason` and the safe
+// details and masks everything else as INTERNAL_SERVER_ERROR.
 
 export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "UNAUTHENTICATED";
 
-export abstract class HubError extends Error {
-  abstract readonly code: ErrorCode;
-  /** Safe, non-personal details for `extensions` (a field name, a reason code). */
-  readonly details: Readonly<Record<string, string | number | boolean>>;
-  constructor(message: string, details: Record<string, string | number | boolean> = {}) {
+/** Safe, non-personal details for `extensions` (a field name, a limit). */
+export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
+
+/** A domain's reasons, each with the code it is reported under. */
+export type ReasonTable<R extends string = string> = Readonly<Record<R, ErrorCode>>;
+
+export function defineReasons<const T extends Record<string, ErrorCode>>(table: T): Readonly<T> {
+  return Object.freeze({ ...table });
+}
+
+export abstract class HubError<R extends string = string> extends Error {
+  readonly code: ErrorCode;
+  readonly reason: R;
+  readonly details: ErrorDetails;
+  protected constructor(table: ReasonTable<R>, reason: R, message: string, details: ErrorDetails = {}) {
     super(message);
+    const code = table[reason];
+    // A reason outside the table can only come from an untyped caller: a bug, not a client error.
+    if (code === undefined) throw new TypeError(`unknown error reason ${String(reason)}`);
+    this.code = code;
+    this.reason = reason;
     this.details = details;
   }
 }
 
-/** Bad input from the caller; `field` names the argument path when one is at fault. */
-export class InputError extends HubError {
-  override readonly name = "InputError";
-  readonly code = "BAD_USER_INPUT" as const;
-  constructor(message: string, field?: string) {
-    super(message, field ? { field } : {});
-  }
+/** The class every domain error is: `class CaseError extends domainError("CaseError", CaseErrorReason) {}`. */
+export interface DomainErrorClass<R extends string> {
+  new (reason: R, message: string, details?: ErrorDetails): HubError<R>;
+  readonly reasons: ReasonTable<R>;
 }
 
-/** Not found — also what a caller gets for a record outside its scope (never "forbidden"). */
-export class NotFoundError extends HubError {
-  override readonly name = "NotFoundError";
-  readonly code = "NOT_FOUND" as const;
-  constructor(entity: string) {
-    super(`${entity} not found`);
-  }
+export function domainError<R extends string>(name: string, reasons: ReasonTable<R>): DomainErrorClass<R> {
+  return class extends HubError<R> {
+    static readonly reasons = reasons;
+    override readonly name = name;
+    constructor(reason: R, message: string, details?: ErrorDetails) {
+      super(reasons, reason, message, details);
+    }
+  };
 }
 
-export class ConflictError extends HubError {
-  override readonly name = "ConflictError";
-  readonly code = "CONFLICT" as const;
-}
+/** Malformed arguments the hub's shared validators reject, whatever the domain. */
+export const ValidationReason = defineReasons({
+  INVALID_ID: "BAD_USER_INPUT",
+  INVALID_AREA_CODE: "BAD_USER_INPUT",
+  INVALID_ID_NUMBER: "BAD_USER_INPUT",
+  INVALID_TEXT: "BAD_USER_INPUT",
+  INVALID_DATE: "BAD_USER_INPUT",
+  PAGE_SIZE_OUT_OF_RANGE: "BAD_USER_INPUT",
+  INVALID_CURSOR: "BAD_USER_INPUT",
+});
+export type ValidationReason = keyof typeof ValidationReason;
+export class ValidationError extends domainError("ValidationError", ValidationReason) {}
 
-export class ForbiddenError extends HubError {
-  override readonly name = "ForbiddenError";
-  readonly code = "FORBIDDEN" as const;
+/** `field` names the argument path at fault. */
+export function invalid(reason: ValidationReason, message: string, field: string): ValidationError {
+  return new ValidationError(reason, message, { field });
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosuresOf } from "../../src/audit/index.js";
 import { accessLog, cases, households, persons } from "../../src/db/schema.js";
 import { AssistanceType } from "../../src/modules/cases/cases.enums.js";
-import { idNumberCheckChar } from "../../src/modules/households/id-number.js";
+import { idNumberCheckChar } from "../../src/shared/id-number.js";
 import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseIdNumber } from "../../src/modules/households/id-number.js";
+import { parseIdNumber } from "../../src/shared/id-number.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
 
@@ -84,7 +84,7 @@ describe.each(databaseKinds())("read API on %s", (kind) => {
     const other = (heping.data!.households as HouseholdPage).nodes[0]!;
     const r = await t.exec(dongfeng, `query ($id: ID!) { household(id: $id) { id } }`, { id: other.id });
     expect(r.data).toBeNull();
-    expect(r.errors).toEqual([{ message: "household not found", path: ["household"], locations: expect.any(Array), extensions: { code: "NOT_FOUND" } }]);
+    expect(r.errors).toEqual([{ message: "household not found", path: ["household"], locations: expect.any(Array), extensions: { code: "NOT_FOUND", reason: "HOUSEHOLD_NOT_FOUND" } }]);
   });
 
   it("filters by area prefix inside the caller's scope", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { households, persons } from "../../src/db/schema.js";
 import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
-import { idNumberCheckChar } from "../../src/modules/households/id-number.js";
+import { idNumberCheckChar } from "../../src/shared/id-number.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type GraphQLResult, type TestHub } from "../support/hub.js";
 

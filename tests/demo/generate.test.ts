@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AssistanceType, CaseChannel, CaseStatus } from "../../src/modules/cases/cases.enums.js";
-import { parseIdNumber } from "../../src/modules/households/id-number.js";
+import { parseIdNumber } from "../../src/shared/id-number.js";
 import { NeedCategory, NeedStatus, NeedUrgency } from "../../src/modules/needs/needs.enums.js";
 import { OrgKind } from "../../src/modules/organizations/organizations.enums.js";
 import { ResourceKind } from "../../src/modules/resources/resources.enums.js";

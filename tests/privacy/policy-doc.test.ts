@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DataCategory } from "../../src/privacy/categories.js";
-import { renderAccessPolicy } from "../../src/privacy/policy-doc.js";
+import { renderAccessPolicy } from "../../src/docs/access-policy.js";
 
 const cells = (line: string) => line.split("|").slice(1, -1).map((c) => c.trim());
 

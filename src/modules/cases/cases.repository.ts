@@ -1,17 +1,19 @@
 import { and, eq, like, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/paging.js";
-import { scopeCondition } from "../../db/scope-sql.js";
+import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { AssistanceType, CaseStatus } from "./cases.enums.js";
 import { cases, type CaseRow } from "./cases.table.js";
 
+/** What cases can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface CaseFilter {
-  readonly areaPrefix?: string | undefined;
-  readonly type?: AssistanceType | undefined;
-  readonly status?: CaseStatus | undefined;
-  readonly householdId?: string | undefined;
+  /** Division-code prefix; validated and normalised by the service. */
+  readonly areaCode?: string | null;
+  readonly type?: AssistanceType | null;
+  readonly status?: CaseStatus | null;
+  readonly householdId?: string | null;
 }
 
 /** Cases as one caller may reach them. */
@@ -24,10 +26,10 @@ export class CaseRepository {
   private where(filter: CaseFilter, extra?: SQL): SQL | undefined {
     return and(
       scopeCondition(this.scope, { areaCode: cases.areaCode, householdId: cases.householdId }),
-      filter.areaPrefix ? like(cases.areaCode, `${filter.areaPrefix}%`) : undefined,
-      filter.type ? eq(cases.type, filter.type) : undefined,
-      filter.status ? eq(cases.status, filter.status) : undefined,
-      filter.householdId ? eq(cases.householdId, filter.householdId) : undefined,
+      filter.areaCode != null ? like(cases.areaCode, `${filter.areaCode}%`) : undefined,
+      filter.type != null ? eq(cases.type, filter.type) : undefined,
+      filter.status != null ? eq(cases.status, filter.status) : undefined,
+      filter.householdId != null ? eq(cases.householdId, filter.householdId) : undefined,
       extra,
     );
   }

@@ -2,10 +2,11 @@ import { Field, ID, ObjectType } from "type-graphql";
 import type { Grant, View } from "../../privacy/project.js";
 import { connectionOf } from "../../shared/graphql/connection.js";
 import { registerDomainEnum } from "../../shared/graphql/enums.js";
-import { RedactionType } from "../../shared/graphql/redaction.js";
+import { RedactionType } from "../../privacy/redaction.type.js";
 import { MoneyScalar } from "../../shared/graphql/scalars.js";
 import { AssistanceType, CaseChannel, CaseStatus } from "./cases.enums.js";
 import type { CaseSource } from "./cases.policy.js";
+import type { AssistanceStatus } from "./cases.status.js";
 
 registerDomainEnum(AssistanceType, "救助类型 — assistance type, as named by the policy");
 registerDomainEnum(CaseChannel, "受理渠道 — how the case reached the hub");
@@ -56,3 +57,12 @@ export class CaseType implements View<CaseSource> {
 }
 
 export const CaseConnection = connectionOf("Case", CaseType);
+
+@ObjectType("AssistanceStatus", { description: "救助身份核验 — is this person a current assistance recipient, and of which types; nothing else" })
+export class AssistanceStatusType implements AssistanceStatus {
+  @Field(() => Boolean, { description: "Whether the person's household holds an approved assistance case now" })
+  isRecipient!: boolean;
+
+  @Field(() => [AssistanceType.object])
+  types!: AssistanceType[];
+}

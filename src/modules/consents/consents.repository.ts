@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import { and, eq, gt, inArray, lte, notExists, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import type { DataCategory } from "../../privacy/categories.js";
-import type { OrgKind } from "../organizations/index.js";
+import type { OrgKind } from "../organizations/organizations.enums.js";
 import { consents, type ConsentRow } from "./consents.table.js";
 
 /** A GRANT that has started, not expired (database clock) and not been withdrawn. */

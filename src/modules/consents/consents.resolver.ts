@@ -1,8 +1,11 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, ID, Mutation, Query, Resolver } from "type-graphql";
 import { Allow } from "../../auth/allow.js";
-import type { HubContext } from "../../context.js";
+import { CurrentViewer } from "../../auth/viewer.js";
+import type { Viewer } from "../../context.type.js";
+import { RecordConsentInput, WithdrawConsentInput } from "./consents.input.js";
 import { listConsents, recordConsent, withdrawConsent } from "./consents.service.js";
-import { ConsentPayload, ConsentType, RecordConsentInput, WithdrawConsentInput } from "./consents.type.js";
+import { ConsentPayload, ConsentType } from "./consents.type.js";
+import type { ConsentView } from "./consents.views.js";
 
 /** Those who take a household's consent at the window or in the community, and the household itself. */
 const CONSENT_TAKERS = {
@@ -14,19 +17,19 @@ const CONSENT_TAKERS = {
 export class ConsentResolver {
   @Allow({ kinds: CONSENT_TAKERS.kinds, roles: [...CONSENT_TAKERS.roles, "AUDITOR"] })
   @Query(() => [ConsentType], { description: "同意记录 — a household's consent records, oldest first" })
-  consents(@Arg("householdId", () => ID) householdId: string, @Ctx() ctx: HubContext): Promise<ConsentType[]> {
-    return listConsents(ctx, householdId);
+  consents(@Arg("householdId", () => ID) householdId: string, @CurrentViewer() viewer: Viewer): Promise<ConsentView[]> {
+    return listConsents(viewer, householdId);
   }
 
   @Allow(CONSENT_TAKERS)
   @Mutation(() => ConsentPayload, { description: "记录同意 — record a household's consent" })
-  async recordConsent(@Arg("input", () => RecordConsentInput) input: RecordConsentInput, @Ctx() ctx: HubContext): Promise<ConsentPayload> {
-    return { consent: await recordConsent(ctx, input) };
+  async recordConsent(@Arg("input", () => RecordConsentInput) input: RecordConsentInput, @CurrentViewer() viewer: Viewer): Promise<{ consent: ConsentView }> {
+    return { consent: await recordConsent(viewer, input) };
   }
 
   @Allow(CONSENT_TAKERS)
   @Mutation(() => ConsentPayload, { description: "撤回同意 — withdraw a consent; returns the WITHDRAW record" })
-  async withdrawConsent(@Arg("input", () => WithdrawConsentInput) input: WithdrawConsentInput, @Ctx() ctx: HubContext): Promise<ConsentPayload> {
-    return { consent: await withdrawConsent(ctx, input) };
+  async withdrawConsent(@Arg("input", () => WithdrawConsentInput) input: WithdrawConsentInput, @CurrentViewer() viewer: Viewer): Promise<{ consent: ConsentView }> {
+    return { consent: await withdrawConsent(viewer, input) };
   }
 }

@@ -1,18 +1,17 @@
 import { appendChangeEntries, changeEntriesFor } from "../../audit/index.js";
-import type { HubContext } from "../../context.js";
-import { viewerOf } from "../../context.js";
+import type { Viewer } from "../../context.type.js";
 import type { Database } from "../../db/client.js";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
 import { CONSENT_REQUIRED_KINDS } from "../../privacy/policy.js";
 import { defineCatalogue } from "../../privacy/project.js";
-import { ConflictError, InputError, NotFoundError } from "../../shared/errors.js";
-import { uuidOrThrow } from "../../shared/validate.js";
-import { householdInScope } from "../households/index.js";
+import { textOrThrow, uuidOrThrow } from "../../shared/validate.js";
+import { HouseholdError, householdInScope } from "../households/index.js";
 import { OrganizationDirectory, organizationView } from "../organizations/index.js";
 import { consentsOfHousehold, findConsent } from "./consents.repository.js";
 import { consents, type ConsentRow } from "./consents.table.js";
-import type { ConsentType } from "./consents.type.js";
-import { validateConsent, validateText, type RecordConsentData } from "./consents.validation.js";
+import { ConsentError, badConsentInput } from "./consents.errors.js";
+import { validateConsent, type RecordConsentData } from "./consents.validation.js";
+import type { ConsentView } from "./consents.views.js";
 
 // Consent metadata (who, for what, until when) is not household data; the change log may show it.
 const CONSENT_CATALOGUE = defineCatalogue<{ id: string; householdId: string; action: string; recipient: string; categories: string; expiresAt: string; withdrawsId: string }>(
@@ -30,38 +29,37 @@ const CONSENT_CATALOGUE = defineCatalogue<{ id: string; householdId: string; act
 );
 
 /** The change-log entries of a new consent record, in the record's own transaction. */
-async function logConsent(tx: Database, ctx: HubContext, created: ConsentRow, after: Record<string, string | null>): Promise<void> {
-  const { principal } = viewerOf(ctx);
+async function logConsent(tx: Database, viewer: Viewer, created: ConsentRow, after: Record<string, string | null>): Promise<void> {
   await appendChangeEntries(
     tx,
-    changeEntriesFor({ principal, requestId: ctx.requestId, catalogue: CONSENT_CATALOGUE, entityId: created.id, householdId: created.householdId, before: null, after }),
-    ctx.cipher.auditKey,
+    changeEntriesFor({ principal: viewer.principal, requestId: viewer.requestId, catalogue: CONSENT_CATALOGUE, entityId: created.id, householdId: created.householdId, before: null, after }),
+    viewer.cipher.auditKey,
   );
 }
 
-async function requireHousehold(ctx: HubContext, householdId: string): Promise<void> {
-  if (!(await householdInScope(ctx, householdId))) {
-    ctx.audit.denied("Household", "NOT_IN_SCOPE", householdId, householdId);
-    throw new NotFoundError("household");
+async function requireHousehold(viewer: Viewer, householdId: string): Promise<void> {
+  if (!(await householdInScope(viewer, householdId))) {
+    viewer.audit.denied("Household", "NOT_IN_SCOPE", householdId, householdId);
+    throw new HouseholdError("HOUSEHOLD_NOT_FOUND", "household not found");
   }
 }
 
-export async function recordConsent(ctx: HubContext, input: RecordConsentData): Promise<ConsentType> {
-  const { principal } = viewerOf(ctx);
+export async function recordConsent(viewer: Viewer, input: RecordConsentData): Promise<ConsentView> {
+  const { principal } = viewer;
   const householdId = uuidOrThrow(input.householdId, "input.householdId");
   const now = new Date();
   const valid = validateConsent(input, now);
-  await requireHousehold(ctx, householdId);
+  await requireHousehold(viewer, householdId);
   let recipientOrgId: string | null = null;
   if ("orgCode" in valid.recipient) {
-    const org = await new OrganizationDirectory(ctx.db, 0).systemFindByCode(valid.recipient.orgCode);
-    if (!org) throw new InputError("recipientOrgCode names no registered organization", "input.recipientOrgCode");
+    const org = await new OrganizationDirectory(viewer.db, 0).systemFindByCode(valid.recipient.orgCode);
+    if (!org) throw badConsentInput("UNKNOWN_RECIPIENT", "recipientOrgCode names no registered organization", "input.recipientOrgCode");
     if (!CONSENT_REQUIRED_KINDS.has(org.kind)) {
-      throw new InputError(`organizations of kind ${org.kind} act under legal basis, not consent`, "input.recipientOrgCode");
+      throw badConsentInput("RECIPIENT_NOT_CONSENT_BASED", `organizations of kind ${org.kind} act under legal basis, not consent`, "input.recipientOrgCode");
     }
     recipientOrgId = org.id;
   }
-  const row = await ctx.db.transaction(async (tx) => {
+  const row = await viewer.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(consents)
       .values({
@@ -78,7 +76,7 @@ export async function recordConsent(ctx: HubContext, input: RecordConsentData): 
         recordedBySubject: principal.subject,
       })
       .returning();
-    await logConsent(tx, ctx, created!, {
+    await logConsent(tx, viewer, created!, {
       action: "GRANT",
       recipient: recipientOrgId ?? created!.recipientOrgKind,
       categories: valid.categories.join(","),
@@ -86,23 +84,23 @@ export async function recordConsent(ctx: HubContext, input: RecordConsentData): 
     });
     return created!;
   });
-  return (await consentViews(ctx, [row], new Set()))[0]!;
+  return (await consentViews(viewer, [row], new Set()))[0]!;
 }
 
-export async function withdrawConsent(ctx: HubContext, input: { consentId: string; evidenceRef: string }): Promise<ConsentType> {
-  const { principal } = viewerOf(ctx);
+export async function withdrawConsent(viewer: Viewer, input: { consentId: string; evidenceRef: string }): Promise<ConsentView> {
+  const { principal } = viewer;
   const consentId = uuidOrThrow(input.consentId, "input.consentId");
-  const evidenceRef = validateText(input.evidenceRef, "input.evidenceRef", 1, 100);
-  const found = await findConsent(ctx.db, consentId);
-  if (!found || found.consent.action !== "GRANT" || !(await householdInScope(ctx, found.consent.householdId))) {
-    ctx.audit.denied("Consent", "NOT_IN_SCOPE", consentId);
-    throw new NotFoundError("consent");
+  const evidenceRef = textOrThrow(input.evidenceRef, { field: "input.evidenceRef", min: 1, max: 100 });
+  const found = await findConsent(viewer.db, consentId);
+  if (!found || found.consent.action !== "GRANT" || !(await householdInScope(viewer, found.consent.householdId))) {
+    viewer.audit.denied("Consent", "NOT_IN_SCOPE", consentId);
+    throw new ConsentError("CONSENT_NOT_FOUND", "consent not found");
   }
-  if (found.withdrawn) throw new ConflictError("this consent has already been withdrawn");
+  if (found.withdrawn) throw new ConsentError("CONSENT_ALREADY_WITHDRAWN", "this consent has already been withdrawn");
   const grant = found.consent;
   let row: ConsentRow;
   try {
-    row = await ctx.db.transaction(async (tx) => {
+    row = await viewer.db.transaction(async (tx) => {
       const [created] = await tx
         .insert(consents)
         .values({
@@ -116,28 +114,28 @@ export async function withdrawConsent(ctx: HubContext, input: { consentId: strin
           recordedBySubject: principal.subject,
         })
         .returning();
-      await logConsent(tx, ctx, created!, { action: "WITHDRAW", withdrawsId: grant.id });
+      await logConsent(tx, viewer, created!, { action: "WITHDRAW", withdrawsId: grant.id });
       return created!;
     });
   } catch (err) {
     // Two withdrawals at once: the unique index lets one win.
-    if (databaseErrorOf(err)?.code === UNIQUE_VIOLATION) throw new ConflictError("this consent has already been withdrawn");
+    if (databaseErrorOf(err)?.code === UNIQUE_VIOLATION) throw new ConsentError("CONSENT_ALREADY_WITHDRAWN", "this consent has already been withdrawn");
     throw err;
   }
-  return (await consentViews(ctx, [row], new Set()))[0]!;
+  return (await consentViews(viewer, [row], new Set()))[0]!;
 }
 
-export async function listConsents(ctx: HubContext, householdIdArg: string): Promise<ConsentType[]> {
+export async function listConsents(viewer: Viewer, householdIdArg: string): Promise<ConsentView[]> {
   const householdId = uuidOrThrow(householdIdArg, "householdId");
-  await requireHousehold(ctx, householdId);
-  const rows = await consentsOfHousehold(ctx.db, householdId);
+  await requireHousehold(viewer, householdId);
+  const rows = await consentsOfHousehold(viewer.db, householdId);
   const withdrawn = new Set(rows.flatMap((r) => (r.withdrawsId ? [r.withdrawsId] : [])));
-  return consentViews(ctx, rows, withdrawn);
+  return consentViews(viewer, rows, withdrawn);
 }
 
-async function consentViews(ctx: HubContext, rows: ConsentRow[], withdrawn: ReadonlySet<string>): Promise<ConsentType[]> {
+async function consentViews(viewer: Viewer, rows: ConsentRow[], withdrawn: ReadonlySet<string>): Promise<ConsentView[]> {
   const now = Date.now();
-  const orgs = await ctx.loaders.organizationById.loadMany(rows.flatMap((r) => (r.recipientOrgId ? [r.recipientOrgId] : [])));
+  const orgs = await viewer.loaders.organizationById.loadMany(rows.flatMap((r) => (r.recipientOrgId ? [r.recipientOrgId] : [])));
   const byId = new Map(orgs.flatMap((o) => (o && !(o instanceof Error) ? [[o.id, o] as const] : [])));
   return rows.map((r) => {
     const isWithdrawn = withdrawn.has(r.id);

@@ -1,16 +1,17 @@
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import { DataCategory } from "../../privacy/categories.js";
 import { registerDomainEnum } from "../../shared/graphql/enums.js";
-import { OrgKind, OrganizationType } from "../organizations/index.js";
+import { OrgKind } from "../organizations/organizations.enums.js";
+import { OrganizationType } from "../organizations/organizations.type.js";
 import { ConsentAction } from "./consents.enums.js";
-import type { RecordConsentData } from "./consents.validation.js";
+import type { ConsentView } from "./consents.views.js";
 
 registerDomainEnum(ConsentAction, "同意记录类型 — consent record kind");
 registerDomainEnum(DataCategory, "数据类别 — data category of the access policy");
 
 /** Consent records hold no personal data beyond the household id they belong to. */
 @ObjectType("Consent", { description: "授权同意 — a household's consent record (immutable; withdrawal is a new record)" })
-export class ConsentType {
+export class ConsentType implements ConsentView {
   @Field(() => ID)
   id!: string;
 
@@ -52,39 +53,6 @@ export class ConsentType {
 
   @Field(() => String, { description: "ISO 8601" })
   createdAt!: string;
-}
-
-@InputType({ description: "记录同意 — record a household's consent to disclose categories to an organization or a kind" })
-export class RecordConsentInput implements RecordConsentData {
-  @Field(() => ID)
-  householdId!: string;
-
-  @Field(() => String, { nullable: true, description: "One organization (its code), or …" })
-  recipientOrgCode?: string | null;
-
-  @Field(() => OrgKind.object, { nullable: true, description: "… every organization of one kind" })
-  recipientOrgKind?: OrgKind | null;
-
-  @Field(() => String, { description: "What the disclosure is for, e.g. 助学项目对接" })
-  purpose!: string;
-
-  @Field(() => [DataCategory.object])
-  categories!: DataCategory[];
-
-  @Field(() => String, { description: "ISO 8601 date-time; at most three years ahead" })
-  expiresAt!: string;
-
-  @Field(() => String, { description: "Reference of the signed form or recorded statement (not the document)" })
-  evidenceRef!: string;
-}
-
-@InputType({ description: "撤回同意 — withdraw a consent; takes effect immediately" })
-export class WithdrawConsentInput {
-  @Field(() => ID)
-  consentId!: string;
-
-  @Field(() => String, { description: "Reference of the withdrawal statement" })
-  evidenceRef!: string;
 }
 
 @ObjectType()

@@ -1,11 +1,11 @@
 import type { DataCategory } from "../../privacy/categories.js";
 import { CONSENTABLE_CATEGORIES, CONSENT_REQUIRED_KINDS } from "../../privacy/policy.js";
-import { InputError } from "../../shared/errors.js";
-import type { OrgKind } from "../organizations/index.js";
+import { textOrThrow } from "../../shared/validate.js";
+import type { OrgKind } from "../organizations/organizations.enums.js";
+import { badConsentInput } from "./consents.errors.js";
 
 export const MAX_CONSENT_DAYS = 3 * 365;
 const DAY_MS = 24 * 3600 * 1000;
-const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/u;
 
 export interface RecordConsentData {
   householdId: string;
@@ -15,14 +15,6 @@ export interface RecordConsentData {
   categories: DataCategory[];
   expiresAt: string;
   evidenceRef: string;
-}
-
-export function validateText(value: string, field: string, min: number, max: number): string {
-  const v = value.trim();
-  if (v.length < min || v.length > max || !PRINTABLE.test(v)) {
-    throw new InputError(`${field} must be ${min} to ${max} printable characters`, field);
-  }
-  return v;
 }
 
 /** Pure checks of a consent record; the recipient organization's existence is checked by the service. */
@@ -36,33 +28,35 @@ export function validateConsent(input: RecordConsentData, now: Date): {
   const hasCode = input.recipientOrgCode != null && input.recipientOrgCode !== "";
   const hasKind = input.recipientOrgKind != null;
   if (hasCode === hasKind) {
-    throw new InputError("name exactly one recipient: recipientOrgCode or recipientOrgKind", "input.recipientOrgCode");
+    throw badConsentInput("RECIPIENT_REQUIRED", "name exactly one recipient: recipientOrgCode or recipientOrgKind", "input.recipientOrgCode");
   }
   if (hasKind && !CONSENT_REQUIRED_KINDS.has(input.recipientOrgKind!)) {
-    throw new InputError(
+    throw badConsentInput(
+      "RECIPIENT_NOT_CONSENT_BASED",
       `consent is recorded only for organizations whose access depends on it (${[...CONSENT_REQUIRED_KINDS].join(", ")})`,
       "input.recipientOrgKind",
     );
   }
-  if (input.categories.length === 0) throw new InputError("categories must name at least one data category", "input.categories");
+  if (input.categories.length === 0) throw badConsentInput("NO_CATEGORIES", "categories must name at least one data category", "input.categories");
   const outside = input.categories.filter((c) => !CONSENTABLE_CATEGORIES.has(c));
   if (outside.length > 0) {
-    throw new InputError(
+    throw badConsentInput(
+      "CATEGORY_NOT_CONSENTABLE",
       `consent can open only ${[...CONSENTABLE_CATEGORIES].join(", ")}; not ${outside.join(", ")}`,
       "input.categories",
     );
   }
   const expiresAt = new Date(input.expiresAt);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(input.expiresAt) || Number.isNaN(expiresAt.getTime())) {
-    throw new InputError("expiresAt must be an ISO 8601 date-time, e.g. 2027-06-30T00:00:00+08:00", "input.expiresAt");
+    throw badConsentInput("EXPIRY_INVALID", "expiresAt must be an ISO 8601 date-time, e.g. 2027-06-30T00:00:00+08:00", "input.expiresAt");
   }
-  if (expiresAt.getTime() <= now.getTime()) throw new InputError("expiresAt must be in the future", "input.expiresAt");
+  if (expiresAt.getTime() <= now.getTime()) throw badConsentInput("EXPIRY_IN_PAST", "expiresAt must be in the future", "input.expiresAt");
   if (expiresAt.getTime() > now.getTime() + MAX_CONSENT_DAYS * DAY_MS) {
-    throw new InputError(`a consent lasts at most ${MAX_CONSENT_DAYS} days; record a new one to renew it`, "input.expiresAt");
+    throw badConsentInput("EXPIRY_TOO_FAR", `a consent lasts at most ${MAX_CONSENT_DAYS} days; record a new one to renew it`, "input.expiresAt");
   }
   return {
-    purpose: validateText(input.purpose, "input.purpose", 2, 200),
-    evidenceRef: validateText(input.evidenceRef, "input.evidenceRef", 1, 100),
+    purpose: textOrThrow(input.purpose, { field: "input.purpose", min: 2, max: 200 }),
+    evidenceRef: textOrThrow(input.evidenceRef, { field: "input.evidenceRef", min: 1, max: 100 }),
     categories: [...new Set(input.categories)].sort(),
     expiresAt,
     recipient: hasCode ? { orgCode: input.recipientOrgCode!.trim() } : { orgKind: input.recipientOrgKind! },

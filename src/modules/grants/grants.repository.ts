@@ -1,23 +1,8 @@
 import DataLoader from "dataloader";
-import { and, eq, gt, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { liveGrant } from "../../privacy/scope-sql.js";
 import { accessGrants, type AccessGrantRow, type NewAccessGrantRow } from "./grants.table.js";
-
-/** A grant counts while it is not revoked, has started and has not expired (database clock). */
-function live(): SQL {
-  return and(
-    isNull(accessGrants.revokedAt),
-    lte(accessGrants.validFrom, sql`now()`),
-    or(isNull(accessGrants.expiresAt), gt(accessGrants.expiresAt, sql`now()`)),
-  )!;
-}
-
-/** SQL: the household in `householdColumn` has a live grant for `orgId`. */
-export function hasLiveGrant(orgId: string, householdColumn: AnyPgColumn): SQL {
-  return sql`exists (select 1 from ${accessGrants} where ${accessGrants.householdId} = ${householdColumn}
-    and ${accessGrants.granteeOrgId} = ${orgId} and ${live()})`;
-}
 
 /** Live grants of one organization, by household: one query per batch. */
 export function createGrantLoader(db: Database, orgId: string): DataLoader<string, readonly AccessGrantRow[]> {
@@ -25,7 +10,7 @@ export function createGrantLoader(db: Database, orgId: string): DataLoader<strin
     const rows = await db
       .select()
       .from(accessGrants)
-      .where(and(eq(accessGrants.granteeOrgId, orgId), inArray(accessGrants.householdId, [...householdIds]), live()));
+      .where(and(eq(accessGrants.granteeOrgId, orgId), inArray(accessGrants.householdId, [...householdIds]), liveGrant()));
     const byHousehold = new Map<string, AccessGrantRow[]>();
     for (const r of rows) byHousehold.set(r.householdId, [...(byHousehold.get(r.householdId) ?? []), r]);
     return householdIds.map((id) => byHousehold.get(id) ?? []);

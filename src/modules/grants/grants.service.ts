@@ -1,4 +1,4 @@
-import type { HubContext } from "../../context.js";
+import type { Loaders } from "../../context.type.js";
 import { DataCategory } from "../../privacy/categories.js";
 import type { Grant } from "../../privacy/project.js";
 import { NO_GRANT, type RecordScope } from "../../privacy/scope.js";
@@ -9,11 +9,15 @@ import { NO_GRANT, type RecordScope } from "../../privacy/scope.js";
  * categories as the ceiling) plus the household's live consents to this caller: two batched
  * queries for a whole page, whatever its size.
  */
-export async function grantResolver(ctx: HubContext, scope: RecordScope, householdIds: readonly string[]): Promise<(householdId: string) => Grant> {
+export async function grantResolver(args: {
+  loaders: Pick<Loaders, "grantsByHousehold" | "consentsByHousehold">;
+  scope: RecordScope;
+  householdIds: readonly string[];
+}): Promise<(householdId: string) => Grant> {
+  const { scope } = args;
   if (scope.kind !== "GRANTED") return () => scope.grant;
-  const { grantsByHousehold, consentsByHousehold } = ctx.loaders;
-  if (!grantsByHousehold || !consentsByHousehold) return () => NO_GRANT;
-  const unique = [...new Set(householdIds)];
+  const { grantsByHousehold, consentsByHousehold } = args.loaders;
+  const unique = [...new Set(args.householdIds)];
   const [grants, consents] = await Promise.all([grantsByHousehold.loadMany(unique), consentsByHousehold.loadMany(unique)]);
   // A failed lookup is an outage, not "no grant": report it rather than silently hide the data.
   const failure = [...grants, ...consents].find((r): r is Error => r instanceof Error);

@@ -10,6 +10,7 @@ import {
   WorkAbility,
 } from "./households.enums.js";
 import { HouseholdType } from "./households.type.js";
+import type { HouseholdFilter } from "./households.repository.js";
 import type { HouseholdRegistrationData, PersonInputData } from "./households.validation.js";
 
 @InputType({ description: "A household member at registration; birth date and sex are read from the ID number" })
@@ -67,4 +68,10 @@ export class RegisterHouseholdInput implements HouseholdRegistrationData {
 export class RegisterHouseholdPayload {
   @Field(() => HouseholdType)
   household!: HouseholdType;
+}
+
+@InputType("HouseholdFilter", { description: "Household filters; every filter field is one the caller may read in full" })
+export class HouseholdFilterInput implements HouseholdFilter {
+  @Field(() => String, { nullable: true, description: "Division-code prefix (2–12 digits), e.g. 130104001" })
+  areaCode?: string | null;
 }

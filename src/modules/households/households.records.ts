@@ -1,16 +1,8 @@
 import { ENCRYPTED_FIELDS, type FieldCipher } from "../../privacy/crypto.js";
-import type { NewHouseholdRow, NewPersonRow } from "./households.table.js";
+import type { HouseholdRecord, NewHouseholdRow, NewPersonRow, PersonRecord } from "./households.table.js";
 
-// Households and persons as the domain knows them (plaintext), and the sealing step that turns
-// them into rows: every writer goes through sealPerson/sealHousehold, so no write path can store a
-// protected value in clear.
-
-export type PersonRecord = Omit<NewPersonRow, "idNumberEnc" | "idNumberBidx" | "phoneEnc"> & {
-  idNumber: string;
-  phone?: string | null;
-};
-
-export type HouseholdRecord = Omit<NewHouseholdRow, "bankAccountEnc"> & { bankAccount?: string | null };
+// The sealing step that turns plaintext records into rows: every writer goes through
+// sealPerson/sealHousehold, so no write path can store a protected value in clear.
 
 /** Blind-index purpose of resident ID numbers (lookup and uniqueness). */
 export const ID_NUMBER_INDEX = "persons.id_number";

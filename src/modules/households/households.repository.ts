@@ -1,16 +1,17 @@
 import { and, eq, like, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/paging.js";
-import { scopeCondition } from "../../db/scope-sql.js";
+import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { FieldCipher } from "../../privacy/crypto.js";
-import { sealHousehold, sealPerson, type HouseholdRecord, type PersonRecord } from "./households.records.js";
-import { households, persons, type HouseholdRow, type PersonRow } from "./households.table.js";
+import { sealHousehold, sealPerson } from "./households.records.js";
+import { households, persons, type HouseholdRecord, type HouseholdRow, type PersonRecord, type PersonRow } from "./households.table.js";
 
+/** What households can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface HouseholdFilter {
-  /** Division-code prefix, already validated. */
-  readonly areaPrefix?: string | undefined;
+  /** Division-code prefix; the service validates and normalises it before a query sees it. */
+  readonly areaCode?: string | null;
 }
 
 /** Households as one caller may reach them: every query carries the caller's scope. */
@@ -23,7 +24,7 @@ export class HouseholdRepository {
   private where(filter: HouseholdFilter, extra?: SQL): SQL | undefined {
     return and(
       scopeCondition(this.scope, { areaCode: households.areaCode, householdId: households.id }),
-      filter.areaPrefix ? like(households.areaCode, `${filter.areaPrefix}%`) : undefined,
+      filter.areaCode != null ? like(households.areaCode, `${filter.areaCode}%`) : undefined,
       extra,
     );
   }

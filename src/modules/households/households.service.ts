@@ -1,11 +1,13 @@
-import type { HubContext } from "../../context.js";
-import { viewerOf } from "../../context.js";
+import type { Viewer } from "../../context.type.js";
+import { appendChangeEntries, changeEntriesFor } from "../../audit/index.js";
+import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
+import { NATURAL_KEY } from "../../db/paging.js";
 import type { View } from "../../privacy/project.js";
 import { householdScope } from "../../privacy/scope.js";
-import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
-import { ConflictError, ForbiddenError, InputError, NotFoundError } from "../../shared/errors.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
-import { areaPrefixOrThrow, uuidOrThrow } from "../../shared/validate.js";
+import { areaPrefixOrThrow, idNumberOrThrow, uuidOrThrow } from "../../shared/validate.js";
+import { grantResolver } from "../grants/index.js";
+import { HouseholdError } from "./households.errors.js";
 import {
   HOUSEHOLD_CATALOGUE,
   PERSON_CATALOGUE,
@@ -14,101 +16,91 @@ import {
   type HouseholdSource,
   type PersonSource,
 } from "./households.policy.js";
-import { NATURAL_KEY } from "../../db/paging.js";
-import { appendChangeEntries, changeEntriesFor } from "../../audit/index.js";
-import { grantResolver } from "../grants/index.js";
 import { idNumberIndex } from "./households.records.js";
-import { HouseholdRepository, findPersonByIdIndex, insertHouseholdWithMembers } from "./households.repository.js";
-import { ID_NUMBER_PROBLEM_MESSAGES, parseIdNumber } from "./id-number.js";
-import { validateHouseholdRegistration, type HouseholdRegistrationData, type ValidPerson } from "./households.validation.js";
+import { HouseholdRepository, findPersonByIdIndex, insertHouseholdWithMembers, type HouseholdFilter } from "./households.repository.js";
 import type { HouseholdRow } from "./households.table.js";
+import { validateHouseholdRegistration, type HouseholdRegistrationData, type ValidPerson } from "./households.validation.js";
 
 export type HouseholdView = View<HouseholdSource>;
 export type PersonView = View<PersonSource>;
 
-function repositoryFor(ctx: HubContext) {
-  const { principal } = viewerOf(ctx);
-  const scope = householdScope(principal);
-  return { repo: new HouseholdRepository(ctx.db, scope), scope };
+function repositoryFor(viewer: Viewer) {
+  const scope = householdScope(viewer.principal);
+  return { repo: new HouseholdRepository(viewer.db, scope), scope };
 }
 
-export async function listHouseholds(
-  ctx: HubContext,
-  args: { filter?: { areaCode?: string | null } | null; page: PageArgs },
-): Promise<Page<HouseholdView>> {
-  const { projector } = viewerOf(ctx);
+export async function listHouseholds(viewer: Viewer, args: { filter?: HouseholdFilter | null; page: PageArgs }): Promise<Page<HouseholdView>> {
+  const { projector, cipher, loaders } = viewer;
   const page = pageRequest(args.page, NATURAL_KEY);
-  const areaPrefix = args.filter?.areaCode != null ? areaPrefixOrThrow(args.filter.areaCode, "filter.areaCode") : undefined;
-  const { repo, scope } = repositoryFor(ctx);
-  const { rows, totalCount } = await repo.page({ areaPrefix }, page);
-  const grantOf = await grantResolver(ctx, scope, rows.map((r) => r.id));
+  const areaCode = args.filter?.areaCode != null ? areaPrefixOrThrow(args.filter.areaCode, "filter.areaCode") : null;
+  const { repo, scope } = repositoryFor(viewer);
+  const { rows, totalCount } = await repo.page({ areaCode }, page);
+  const grantOf = await grantResolver({ loaders, scope, householdIds: rows.map((r) => r.id) });
   return toPage({
     rows,
     limit: page.limit,
     totalCount,
     keyOf: (r) => r.householdNo,
-    view: (r) => projector.project(HOUSEHOLD_CATALOGUE, householdSource(r, ctx.cipher), grantOf(r.id)),
+    view: (r) => projector.project(HOUSEHOLD_CATALOGUE, householdSource(r, cipher), grantOf(r.id)),
   });
 }
 
-export async function getHousehold(ctx: HubContext, id: string): Promise<HouseholdView> {
+export async function getHousehold(viewer: Viewer, id: string): Promise<HouseholdView> {
   const householdId = uuidOrThrow(id);
-  const { projector } = viewerOf(ctx);
-  const { repo, scope } = repositoryFor(ctx);
+  const { projector, cipher, loaders } = viewer;
+  const { repo, scope } = repositoryFor(viewer);
   const row = await repo.findById(householdId);
   if (!row || scope.kind === "NONE") {
-    ctx.audit.denied("Household", "NOT_IN_SCOPE", householdId, householdId);
-    throw new NotFoundError("household");
+    viewer.audit.denied("Household", "NOT_IN_SCOPE", householdId, householdId);
+    throw new HouseholdError("HOUSEHOLD_NOT_FOUND", "household not found");
   }
-  const grantOf = await grantResolver(ctx, scope, [row.id]);
-  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), grantOf(row.id));
+  const grantOf = await grantResolver({ loaders, scope, householdIds: [row.id] });
+  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, cipher), grantOf(row.id));
 }
 
 /** Members of a household the caller already reached; projected under the household's grant. */
-export async function membersOf(ctx: HubContext, household: HouseholdView): Promise<PersonView[]> {
-  const { projector } = viewerOf(ctx);
-  const rows = await ctx.loaders.membersByHouseholdId.load(household.id as string);
-  return rows.map((r) => projector.project(PERSON_CATALOGUE, personSource(r, ctx.cipher), household.grant));
+export async function membersOf(viewer: Viewer, household: HouseholdView): Promise<PersonView[]> {
+  const rows = await viewer.loaders.membersByHouseholdId.load(household.id as string);
+  return rows.map((r) => viewer.projector.project(PERSON_CATALOGUE, personSource(r, viewer.cipher), household.grant));
 }
 
 /** The household of a record the caller reached (a case, a need), under that record's grant. */
 export async function householdOf(
-  ctx: HubContext,
+  viewer: Viewer,
   parent: { householdId: string | null; grant: HouseholdView["grant"] },
 ): Promise<HouseholdView | null> {
   if (!parent.householdId) return null;
-  const { projector } = viewerOf(ctx);
-  const row: HouseholdRow | null = await ctx.loaders.householdById.load(parent.householdId);
-  return row ? projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), parent.grant) : null;
+  const row: HouseholdRow | null = await viewer.loaders.householdById.load(parent.householdId);
+  return row ? viewer.projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, viewer.cipher), parent.grant) : null;
 }
 
 /** Single-window registration (一门受理): validated, atomic, returned as the caller may see it. */
-export async function registerHousehold(ctx: HubContext, input: HouseholdRegistrationData): Promise<HouseholdView> {
-  const { principal, projector } = viewerOf(ctx);
+export async function registerHousehold(viewer: Viewer, input: HouseholdRegistrationData): Promise<HouseholdView> {
+  const { principal, projector, cipher } = viewer;
   const { household, members } = validateHouseholdRegistration(input, principal.org.jurisdictionAreaCode);
   let row: HouseholdRow;
   try {
-    row = await ctx.db.transaction(async (tx) => {
-      const created = await insertHouseholdWithMembers({ tx, cipher: ctx.cipher, household, members });
+    row = await viewer.db.transaction(async (tx) => {
+      const created = await insertHouseholdWithMembers({ tx, cipher, household, members });
       const h = created.household;
-      const actor = { principal, requestId: ctx.requestId };
+      const actor = { principal, requestId: viewer.requestId };
       await appendChangeEntries(tx, [
         ...changeEntriesFor({ ...actor, catalogue: HOUSEHOLD_CATALOGUE, entityId: h.id, householdId: h.id, before: null, after: { householdNo: h.householdNo, areaCode: h.areaCode, address: h.address, housingSituation: h.housingSituation, residenceStatus: h.residenceStatus } }),
         ...created.members.flatMap((p, i) =>
           changeEntriesFor({ ...actor, catalogue: PERSON_CATALOGUE, entityId: p.id, householdId: h.id, before: null, after: personAuditValues(members[i]!) }),
         ),
-      ], ctx.cipher.auditKey);
+      ], cipher.auditKey);
       return h;
     });
   } catch (err) {
     const db = databaseErrorOf(err);
     if (db?.code === UNIQUE_VIOLATION && db.constraint === "persons_id_number_bidx_uq") {
       // Never echo the number: the caller knows which one it sent.
-      throw new ConflictError("a member's ID number is already registered in another household", { field: "input.members" });
+      throw new HouseholdError("ID_NUMBER_REGISTERED", "a member's ID number is already registered in another household", { field: "input.members" });
     }
     throw err;
   }
-  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, ctx.cipher), householdScope(principal).grant);
+  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, cipher), householdScope(principal).grant);
 }
 
 /** A registered member's values in catalogue field names, for the change log. */
@@ -130,8 +122,8 @@ function personAuditValues(p: ValidPerson): Partial<Record<keyof PersonSource, u
 }
 
 /** Whether the caller can reach the household (for workflows that act on one, e.g. consent). */
-export async function householdInScope(ctx: HubContext, householdId: string): Promise<boolean> {
-  const { repo } = repositoryFor(ctx);
+export async function householdInScope(viewer: Viewer, householdId: string): Promise<boolean> {
+  const { repo } = repositoryFor(viewer);
   return (await repo.findById(householdId)) !== null;
 }
 
@@ -139,20 +131,19 @@ export async function householdInScope(ctx: HubContext, householdId: string): Pr
  * Lookup by resident ID number (keyed blind index, never a plaintext comparison). Only callers who
  * may read ID numbers in full may look one up; every lookup is in the access log, a miss as DENIED.
  */
-export async function personByIdNumber(ctx: HubContext, idNumberArg: string): Promise<PersonView> {
-  const { principal, projector } = viewerOf(ctx);
+export async function personByIdNumber(viewer: Viewer, idNumberArg: string): Promise<PersonView> {
+  const { principal, projector, cipher, loaders } = viewer;
   const scope = householdScope(principal);
   if (!projector.canReadFully(PERSON_CATALOGUE, "idNumber", scope.grant)) {
-    ctx.audit.denied("Person", "LOOKUP_OUTSIDE_REMIT");
-    throw new ForbiddenError("looking people up by ID number is outside your remit");
+    viewer.audit.denied("Person", "LOOKUP_OUTSIDE_REMIT");
+    throw new HouseholdError("LOOKUP_OUTSIDE_REMIT", "looking people up by ID number is outside your remit");
   }
-  const parsed = parseIdNumber(idNumberArg);
-  if (!parsed.ok) throw new InputError(`idNumber ${ID_NUMBER_PROBLEM_MESSAGES[parsed.problem]}`, "idNumber");
-  const found = await findPersonByIdIndex(ctx.db, scope, idNumberIndex(ctx.cipher, parsed.value.value));
+  const idNumber = idNumberOrThrow(idNumberArg);
+  const found = await findPersonByIdIndex(viewer.db, scope, idNumberIndex(cipher, idNumber.value));
   if (!found) {
-    ctx.audit.denied("Person", "NOT_FOUND_OR_OUT_OF_SCOPE");
-    throw new NotFoundError("person");
+    viewer.audit.denied("Person", "NOT_FOUND_OR_OUT_OF_SCOPE");
+    throw new HouseholdError("PERSON_NOT_FOUND", "person not found");
   }
-  const grantOf = await grantResolver(ctx, scope, [found.household.id]);
-  return projector.project(PERSON_CATALOGUE, personSource(found.person, ctx.cipher), grantOf(found.household.id));
+  const grantOf = await grantResolver({ loaders, scope, householdIds: [found.household.id] });
+  return projector.project(PERSON_CATALOGUE, personSource(found.person, cipher), grantOf(found.household.id));
 }

@@ -83,3 +83,11 @@ export type HouseholdRow = typeof households.$inferSelect;
 export type NewHouseholdRow = typeof households.$inferInsert;
 export type PersonRow = typeof persons.$inferSelect;
 export type NewPersonRow = typeof persons.$inferInsert;
+
+/** Households and persons as the domain knows them (plaintext); households.records.ts seals them into rows. */
+export type PersonRecord = Omit<NewPersonRow, "idNumberEnc" | "idNumberBidx" | "phoneEnc"> & {
+  idNumber: string;
+  phone?: string | null;
+};
+
+export type HouseholdRecord = Omit<NewHouseholdRow, "bankAccountEnc"> & { bankAccount?: string | null };

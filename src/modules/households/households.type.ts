@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { connectionOf } from "../../shared/graphql/connection.js";
 import { registerDomainEnum } from "../../shared/graphql/enums.js";
-import { RedactionType } from "../../shared/graphql/redaction.js";
+import { RedactionType } from "../../privacy/redaction.type.js";
 import { MoneyScalar } from "../../shared/graphql/scalars.js";
 import type { Grant, View } from "../../privacy/project.js";
 import {

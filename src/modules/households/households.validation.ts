@@ -1,5 +1,6 @@
 import { areaContains, isAreaCode } from "../../shared/area.js";
-import { ForbiddenError, InputError } from "../../shared/errors.js";
+import { idNumberOrThrow } from "../../shared/validate.js";
+import { HouseholdError, badHouseholdInput } from "./households.errors.js";
 import type {
   DisabilityLevel,
   EmploymentStatus,
@@ -9,8 +10,7 @@ import type {
   StudentStatus,
   WorkAbility,
 } from "./households.enums.js";
-import type { HouseholdRecord, PersonRecord } from "./households.records.js";
-import { ID_NUMBER_PROBLEM_MESSAGES, parseIdNumber } from "./id-number.js";
+import type { HouseholdRecord, PersonRecord } from "./households.table.js";
 
 // Every write path for households and persons goes through these checks; they are pure so the
 // API, the seed and later imports share them.
@@ -47,26 +47,23 @@ export type ValidPerson = Omit<PersonRecord, "householdId" | "id">;
 /** Validates one member; birth date and sex come from the ID number, so they cannot disagree. */
 export function validatePersonInput(p: PersonInputData, field: string, today: Date = new Date()): ValidPerson {
   const name = p.name.trim();
-  if (!NAME.test(name)) throw new InputError(`${field}.name must be 1–30 letters or Chinese characters`, `${field}.name`);
-  const parsed = parseIdNumber(p.idNumber, today);
-  if (!parsed.ok) {
-    throw new InputError(`${field}.idNumber ${ID_NUMBER_PROBLEM_MESSAGES[parsed.problem]}`, `${field}.idNumber`);
-  }
+  if (!NAME.test(name)) throw badHouseholdInput("INVALID_NAME", `${field}.name must be 1–30 letters or Chinese characters`, `${field}.name`);
+  const idNumber = idNumberOrThrow(p.idNumber, `${field}.idNumber`, today);
   const phone = p.phone?.trim() || null;
   if (phone !== null && !PHONE.test(phone)) {
-    throw new InputError(`${field}.phone must be an 11-digit mainland mobile number`, `${field}.phone`);
+    throw badHouseholdInput("INVALID_PHONE", `${field}.phone must be an 11-digit mainland mobile number`, `${field}.phone`);
   }
   const income = p.monthlyIncome ?? 0;
   if (!Number.isSafeInteger(income) || income < 0 || income > MAX_MONTHLY_INCOME_FEN) {
-    throw new InputError(`${field}.monthlyIncome must be between 0 and 1000000.00`, `${field}.monthlyIncome`);
+    throw badHouseholdInput("INVALID_AMOUNT", `${field}.monthlyIncome must be between 0 and 1000000.00`, `${field}.monthlyIncome`);
   }
   return {
     relationToHead: p.relationToHead,
     name,
-    idNumber: parsed.value.value,
+    idNumber: idNumber.value,
     phone,
-    birthDate: parsed.value.birthDate,
-    sex: parsed.value.sex,
+    birthDate: idNumber.birthDate,
+    sex: idNumber.sex,
     disabilityLevel: p.disabilityLevel ?? "NONE",
     seriousIllness: p.seriousIllness ?? false,
     workAbility: p.workAbility,
@@ -78,10 +75,9 @@ export function validatePersonInput(p: PersonInputData, field: string, today: Da
 
 /** Checks a person row that did not come through validatePersonInput (seed, imports). */
 export function assertValidPersonRow(row: PersonRecord, field = "person"): void {
-  const parsed = parseIdNumber(row.idNumber);
-  if (!parsed.ok) throw new InputError(`${field}.idNumber ${ID_NUMBER_PROBLEM_MESSAGES[parsed.problem]}`, `${field}.idNumber`);
-  if (parsed.value.birthDate !== row.birthDate || parsed.value.sex !== row.sex) {
-    throw new InputError(`${field}: birth date and sex must match the ID number`, field);
+  const parsed = idNumberOrThrow(row.idNumber, `${field}.idNumber`);
+  if (parsed.birthDate !== row.birthDate || parsed.sex !== row.sex) {
+    throw badHouseholdInput("ID_NUMBER_MISMATCH", `${field}: birth date and sex must match the ID number`, field);
   }
 }
 
@@ -96,24 +92,24 @@ export function validateHouseholdRegistration(
 ): { household: Omit<HouseholdRecord, "householdNo" | "id">; members: ValidPerson[] } {
   const areaCode = input.areaCode.trim();
   if (!isAreaCode(areaCode) || areaCode.endsWith("000")) {
-    throw new InputError("areaCode must be the 12-digit code of a community (村/社区)", "input.areaCode");
+    throw badHouseholdInput("NOT_A_COMMUNITY", "areaCode must be the 12-digit code of a community (村/社区)", "input.areaCode");
   }
   if (!areaContains(jurisdictionAreaCode, areaCode)) {
-    throw new ForbiddenError("households can be registered only within your organization's jurisdiction");
+    throw new HouseholdError("OUTSIDE_JURISDICTION", "households can be registered only within your organization's jurisdiction");
   }
   const address = input.address.trim();
   if (address.length < 4 || address.length > 200) {
-    throw new InputError("address must be 4 to 200 characters", "input.address");
+    throw badHouseholdInput("INVALID_ADDRESS", "address must be 4 to 200 characters", "input.address");
   }
   if (input.members.length < 1 || input.members.length > MAX_MEMBERS) {
-    throw new InputError(`a household has 1 to ${MAX_MEMBERS} members`, "input.members");
+    throw badHouseholdInput("MEMBER_COUNT", `a household has 1 to ${MAX_MEMBERS} members`, "input.members");
   }
   const members = input.members.map((m, i) => validatePersonInput(m, `input.members[${i}]`, today));
   const heads = members.filter((m) => m.relationToHead === "HEAD").length;
-  if (heads !== 1) throw new InputError(`a household has exactly one HEAD member (got ${heads})`, "input.members");
+  if (heads !== 1) throw badHouseholdInput("HEAD_COUNT", `a household has exactly one HEAD member (got ${heads})`, "input.members");
   const seen = new Set<string>();
   members.forEach((m, i) => {
-    if (seen.has(m.idNumber)) throw new InputError(`input.members[${i}].idNumber repeats another member's`, `input.members[${i}].idNumber`);
+    if (seen.has(m.idNumber)) throw badHouseholdInput("DUPLICATE_MEMBER", `input.members[${i}].idNumber repeats another member's`, `input.members[${i}].idNumber`);
     seen.add(m.idNumber);
   });
   return {

@@ -1,5 +1,4 @@
 export * from "./needs.enums.js";
 export * from "./needs.table.js";
+export { NeedError, NeedErrorReason } from "./needs.errors.js";
 export { NEED_CATALOGUE } from "./needs.policy.js";
-export { NeedType } from "./needs.type.js";
-export { NeedResolver } from "./needs.resolver.js";

@@ -1,17 +1,19 @@
 import { and, eq, inArray, like, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/paging.js";
-import { scopeCondition } from "../../db/scope-sql.js";
+import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
 import { needs, type NeedRow } from "./needs.table.js";
 
+/** What needs can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface NeedFilter {
-  readonly areaPrefix?: string | undefined;
-  readonly category?: NeedCategory | undefined;
-  readonly status?: NeedStatus | undefined;
-  readonly urgency?: NeedUrgency | undefined;
+  /** Division-code prefix; validated and normalised by the service. */
+  readonly areaCode?: string | null;
+  readonly category?: NeedCategory | null;
+  readonly status?: NeedStatus | null;
+  readonly urgency?: NeedUrgency | null;
 }
 
 /** Needs a charity can see before any claim: published ones, still open for matching. */
@@ -30,10 +32,10 @@ export class NeedRepository {
         householdId: needs.householdId,
         published: inArray(needs.status, PUBLISHED_STATUSES),
       }),
-      filter.areaPrefix ? like(needs.areaCode, `${filter.areaPrefix}%`) : undefined,
-      filter.category ? eq(needs.category, filter.category) : undefined,
-      filter.status ? eq(needs.status, filter.status) : undefined,
-      filter.urgency ? eq(needs.urgency, filter.urgency) : undefined,
+      filter.areaCode != null ? like(needs.areaCode, `${filter.areaCode}%`) : undefined,
+      filter.category != null ? eq(needs.category, filter.category) : undefined,
+      filter.status != null ? eq(needs.status, filter.status) : undefined,
+      filter.urgency != null ? eq(needs.urgency, filter.urgency) : undefined,
       extra,
     );
   }

@@ -1,35 +1,26 @@
-import type { HubContext } from "../../context.js";
-import { viewerOf } from "../../context.js";
+import type { Viewer } from "../../context.type.js";
 import { NATURAL_KEY } from "../../db/paging.js";
 import type { View } from "../../privacy/project.js";
 import { needScope } from "../../privacy/scope.js";
-import { NotFoundError } from "../../shared/errors.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { areaPrefixOrThrow, uuidOrThrow } from "../../shared/validate.js";
-import type { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
+import { NeedError } from "./needs.errors.js";
 import { NEED_CATALOGUE, needSource, type NeedSource } from "./needs.policy.js";
-import { NeedRepository } from "./needs.repository.js";
+import { NeedRepository, type NeedFilter } from "./needs.repository.js";
 
 export type NeedView = View<NeedSource>;
 
-export interface NeedFilterArgs {
-  areaCode?: string | null;
-  category?: NeedCategory | null;
-  status?: NeedStatus | null;
-  urgency?: NeedUrgency | null;
-}
-
-export async function listNeeds(ctx: HubContext, args: { filter?: NeedFilterArgs | null; page: PageArgs }): Promise<Page<NeedView>> {
-  const { principal, projector } = viewerOf(ctx);
+export async function listNeeds(viewer: Viewer, args: { filter?: NeedFilter | null; page: PageArgs }): Promise<Page<NeedView>> {
+  const { principal, projector } = viewer;
   const page = pageRequest(args.page, NATURAL_KEY);
   const scope = needScope(principal);
   const f = args.filter ?? {};
-  const { rows, totalCount } = await new NeedRepository(ctx.db, scope).page(
+  const { rows, totalCount } = await new NeedRepository(viewer.db, scope).page(
     {
-      areaPrefix: f.areaCode != null ? areaPrefixOrThrow(f.areaCode, "filter.areaCode") : undefined,
-      category: f.category ?? undefined,
-      status: f.status ?? undefined,
-      urgency: f.urgency ?? undefined,
+      areaCode: f.areaCode != null ? areaPrefixOrThrow(f.areaCode, "filter.areaCode") : null,
+      category: f.category ?? null,
+      status: f.status ?? null,
+      urgency: f.urgency ?? null,
     },
     page,
   );
@@ -42,14 +33,14 @@ export async function listNeeds(ctx: HubContext, args: { filter?: NeedFilterArgs
   });
 }
 
-export async function getNeed(ctx: HubContext, id: string): Promise<NeedView> {
+export async function getNeed(viewer: Viewer, id: string): Promise<NeedView> {
   const needId = uuidOrThrow(id);
-  const { principal, projector } = viewerOf(ctx);
+  const { principal, projector } = viewer;
   const scope = needScope(principal);
-  const row = await new NeedRepository(ctx.db, scope).findById(needId);
+  const row = await new NeedRepository(viewer.db, scope).findById(needId);
   if (!row) {
-    ctx.audit.denied("Need", "NOT_IN_SCOPE", needId);
-    throw new NotFoundError("need");
+    viewer.audit.denied("Need", "NOT_IN_SCOPE", needId);
+    throw new NeedError("NEED_NOT_FOUND", "need not found");
   }
   return projector.project(NEED_CATALOGUE, needSource(row), scope.grant);
 }

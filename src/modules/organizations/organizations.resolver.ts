@@ -1,15 +1,14 @@
-import { Ctx, Query, Resolver } from "type-graphql";
+import { Query, Resolver } from "type-graphql";
 import { Allow, AUTHENTICATED } from "../../auth/allow.js";
-import type { HubContext } from "../../context.js";
-import { viewerOf } from "../../context.js";
+import { CurrentViewer } from "../../auth/viewer.js";
+import type { Viewer } from "../../context.type.js";
 import { ViewerType } from "./organizations.type.js";
 
 @Resolver()
 export class OrganizationResolver {
   @Allow(AUTHENTICATED)
   @Query(() => ViewerType, { description: "我 — who the hub takes the caller to be" })
-  me(@Ctx() ctx: HubContext): ViewerType {
-    const { principal } = viewerOf(ctx);
+  me(@CurrentViewer() { principal }: Viewer): ViewerType {
     return {
       subject: principal.subject,
       role: principal.role,

@@ -1,14 +1,14 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { registerDomainEnum } from "../../shared/graphql/enums.js";
 import { OrgKind, Role } from "./organizations.enums.js";
-import type { OrganizationRow } from "./organizations.table.js";
+import type { OrganizationView } from "./organizations.views.js";
 
 registerDomainEnum(OrgKind, "机构类别 — kind of organization");
 registerDomainEnum(Role, "岗位 — role of a staff member within an organization");
 
 /** Organizations are public bodies and registered charities: no household data, no projection. */
 @ObjectType("Organization", { description: "机构 — a bureau, subdistrict, community, charity or agency" })
-export class OrganizationType {
+export class OrganizationType implements OrganizationView {
   @Field(() => ID)
   id!: string;
 
@@ -26,17 +26,6 @@ export class OrganizationType {
 
   @Field(() => String, { description: "辖区区划代码 — jurisdiction division code" })
   jurisdictionAreaCode!: string;
-}
-
-export function organizationView(row: OrganizationRow): OrganizationType {
-  return {
-    id: row.id,
-    code: row.code,
-    kind: row.kind,
-    nameZh: row.nameZh,
-    nameEn: row.nameEn,
-    jurisdictionAreaCode: row.jurisdictionAreaCode,
-  };
 }
 
 @ObjectType("Viewer", { description: "当前调用者 — the verified caller of this request" })

@@ -1,4 +1,4 @@
 export * from "./resources.enums.js";
 export * from "./resources.table.js";
-export { ResourceType } from "./resources.type.js";
-export { ResourceResolver } from "./resources.resolver.js";
+export { ResourceError, ResourceErrorReason } from "./resources.errors.js";
+export { resourceView, type ResourceView } from "./resources.views.js";

@@ -4,16 +4,17 @@ import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/paging.js";
 import { areaAncestors } from "../../shared/area.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
-import type { NeedCategory } from "../needs/index.js";
+import type { NeedCategory } from "../needs/needs.enums.js";
 import type { ResourceKind, ResourceStatus } from "./resources.enums.js";
 import { resources, type ResourceRow } from "./resources.table.js";
 
+/** What resources can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface ResourceFilter {
-  readonly kind?: ResourceKind | undefined;
-  readonly status?: ResourceStatus | undefined;
-  readonly category?: NeedCategory | undefined;
-  /** A 12-digit code: resources whose service areas include it (the code or an enclosing area). */
-  readonly servesArea?: string | undefined;
+  readonly kind?: ResourceKind | null;
+  readonly status?: ResourceStatus | null;
+  readonly category?: NeedCategory | null;
+  /** A 12-digit code (validated by the service): resources whose service areas include it (the code or an enclosing area). */
+  readonly servesArea?: string | null;
 }
 
 /** Published resources are visible to every caller; drafts only to their owner and civil affairs. */
@@ -30,10 +31,10 @@ export class ResourceRepository {
         : or(ne(resources.status, "DRAFT"), eq(resources.ownerOrgId, this.principal.org.id));
     return and(
       visible,
-      filter.kind ? eq(resources.kind, filter.kind) : undefined,
-      filter.status ? eq(resources.status, filter.status) : undefined,
-      filter.category ? arrayContains(resources.categories, [filter.category]) : undefined,
-      filter.servesArea ? arrayOverlaps(resources.serviceAreaCodes, areaAncestors(filter.servesArea)) : undefined,
+      filter.kind != null ? eq(resources.kind, filter.kind) : undefined,
+      filter.status != null ? eq(resources.status, filter.status) : undefined,
+      filter.category != null ? arrayContains(resources.categories, [filter.category]) : undefined,
+      filter.servesArea != null ? arrayOverlaps(resources.serviceAreaCodes, areaAncestors(filter.servesArea)) : undefined,
       extra,
     );
   }

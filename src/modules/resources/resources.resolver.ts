@@ -1,27 +1,14 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import { Allow, AUTHENTICATED } from "../../auth/allow.js";
-import type { HubContext } from "../../context.js";
+import { CurrentViewer } from "../../auth/viewer.js";
+import type { Viewer } from "../../context.type.js";
 import { PageArgs, type Page } from "../../shared/graphql/connection.js";
-import { NeedCategory } from "../needs/index.js";
-import { OrganizationType } from "../organizations/index.js";
-import { ResourceKind, ResourceStatus } from "./resources.enums.js";
+import type { OrganizationView } from "../organizations/index.js";
+import { OrganizationType } from "../organizations/organizations.type.js";
+import { ResourceFilterInput } from "./resources.input.js";
 import { getResource, listResources, ownerOf } from "./resources.service.js";
 import { ResourceConnection, ResourceType } from "./resources.type.js";
-
-@InputType({ description: "Resource filters" })
-export class ResourceFilter {
-  @Field(() => ResourceKind.object, { nullable: true })
-  kind?: ResourceKind | null;
-
-  @Field(() => ResourceStatus.object, { nullable: true })
-  status?: ResourceStatus | null;
-
-  @Field(() => NeedCategory.object, { nullable: true })
-  category?: NeedCategory | null;
-
-  @Field(() => String, { nullable: true, description: "A 12-digit division code the resource must serve" })
-  servesArea?: string | null;
-}
+import type { ResourceView } from "./resources.views.js";
 
 @Resolver(() => ResourceType)
 export class ResourceResolver {
@@ -29,20 +16,20 @@ export class ResourceResolver {
   @Query(() => ResourceConnection, { description: "救助资源列表 — published resources (and the caller's own drafts)" })
   resources(
     @Args(() => PageArgs) page: PageArgs,
-    @Arg("filter", () => ResourceFilter, { nullable: true }) filter: ResourceFilter | null,
-    @Ctx() ctx: HubContext,
-  ): Promise<Page<ResourceType>> {
-    return listResources(ctx, { filter, page });
+    @Arg("filter", () => ResourceFilterInput, { nullable: true }) filter: ResourceFilterInput | null,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<Page<ResourceView>> {
+    return listResources(viewer, { filter, page });
   }
 
   @Allow(AUTHENTICATED)
   @Query(() => ResourceType, { description: "救助资源 — one resource" })
-  resource(@Arg("id", () => ID) id: string, @Ctx() ctx: HubContext): Promise<ResourceType> {
-    return getResource(ctx, id);
+  resource(@Arg("id", () => ID) id: string, @CurrentViewer() viewer: Viewer): Promise<ResourceView> {
+    return getResource(viewer, id);
   }
 
   @FieldResolver(() => OrganizationType, { nullable: true, description: "发布机构 — the owning organization" })
-  owner(@Root() resource: ResourceType, @Ctx() ctx: HubContext): Promise<OrganizationType | null> {
-    return ownerOf(ctx, resource);
+  owner(@Root() resource: ResourceView, @CurrentViewer() viewer: Viewer): Promise<OrganizationView | null> {
+    return ownerOf(viewer, resource);
   }
 }

@@ -2,16 +2,16 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import { connectionOf } from "../../shared/graphql/connection.js";
 import { registerDomainEnum } from "../../shared/graphql/enums.js";
 import { MoneyScalar } from "../../shared/graphql/scalars.js";
-import { NeedCategory } from "../needs/index.js";
+import { NeedCategory } from "../needs/needs.enums.js";
 import { ResourceKind, ResourceStatus } from "./resources.enums.js";
-import type { ResourceRow } from "./resources.table.js";
+import type { ResourceView } from "./resources.views.js";
 
 registerDomainEnum(ResourceKind, "资源类别 — kind of resource");
 registerDomainEnum(ResourceStatus, "资源状态 — resource status");
 
 /** Resources hold no household data: a named mapper, no projection. */
 @ObjectType("Resource", { description: "救助资源 — a charity project, government programme, post or purchased service" })
-export class ResourceType {
+export class ResourceType implements ResourceView {
   @Field(() => ID)
   id!: string;
 
@@ -56,26 +56,6 @@ export class ResourceType {
 
   @Field(() => ResourceStatus.object)
   status!: ResourceStatus;
-}
-
-export function resourceView(row: ResourceRow): ResourceType {
-  return {
-    id: row.id,
-    resourceNo: row.resourceNo,
-    ownerOrgId: row.ownerOrgId,
-    kind: row.kind,
-    name: row.name,
-    description: row.description,
-    categories: row.categories,
-    serviceAreaCodes: row.serviceAreaCodes,
-    eligibilityTags: row.eligibilityTags,
-    capacitySlots: row.capacitySlots,
-    budget: row.budgetFen,
-    perBeneficiaryCap: row.perBeneficiaryCapFen,
-    startsOn: row.startsOn,
-    endsOn: row.endsOn,
-    status: row.status,
-  };
 }
 
 export const ResourceConnection = connectionOf("Resource", ResourceType);

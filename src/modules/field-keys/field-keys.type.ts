@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
+import type { FieldKeyRotation } from "./field-keys.service.js";
 
 @ObjectType("ReencryptedColumn")
 export class ReencryptedColumnType {
@@ -19,7 +20,7 @@ export class FieldKeyInUseType {
 }
 
 @ObjectType("FieldKeyRotation", { description: "密钥轮换 — a new field key made active and every protected value re-encrypted under it" })
-export class FieldKeyRotationType {
+export class FieldKeyRotationType implements FieldKeyRotation {
   @Field(() => String)
   active!: string;
 

@@ -1,10 +1,12 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { DataCategory } from "../privacy/categories.js";
-import { OrgKind } from "../modules/organizations/index.js";
-import { connectionOf } from "../shared/graphql/connection.js";
+import type { ChainStatus } from "../../audit/index.js";
+import { DataCategory } from "../../privacy/categories.js";
+import { connectionOf } from "../../shared/graphql/connection.js";
+import { OrgKind } from "../organizations/organizations.enums.js";
+import type { AccessDisclosureView, AccessLogEntryView } from "./access-log.views.js";
 
 @ObjectType("AccessDisclosure", { description: "What one entity type of a request showed about the household, or what was refused" })
-export class AccessDisclosureType {
+export class AccessDisclosureType implements AccessDisclosureView {
   @Field(() => String, { description: "ALLOWED or DENIED" })
   outcome!: string;
 
@@ -19,7 +21,7 @@ export class AccessDisclosureType {
 }
 
 @ObjectType("AccessLogEntry", { description: "访问记录 — one request that read (or tried to read) a household's data: who, when and why" })
-export class AccessLogEntryType {
+export class AccessLogEntryType implements AccessLogEntryView {
   @Field(() => Int)
   seq!: number;
 
@@ -60,9 +62,9 @@ export class AccessLogEntryType {
 export const AccessLogConnection = connectionOf("AccessLog", AccessLogEntryType);
 
 @ObjectType("AuditChainStatus", { description: "审计链校验 — integrity of one hash-chained audit stream" })
-export class AuditChainStatusType {
+export class AuditChainStatusType implements ChainStatus {
   @Field(() => String)
-  stream!: string;
+  stream!: ChainStatus["stream"];
 
   @Field(() => Boolean)
   ok!: boolean;
@@ -80,5 +82,5 @@ export class AuditChainStatusType {
   firstBrokenSeq!: number | null;
 
   @Field(() => String, { nullable: true, description: "HASH_MISMATCH, PREV_HASH_MISMATCH or SEQUENCE_GAP" })
-  problem!: string | null;
+  problem!: ChainStatus["problem"];
 }

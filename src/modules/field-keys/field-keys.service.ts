@@ -1,9 +1,16 @@
-import { appendChangeEntries, type ChangeEntry } from "../audit/index.js";
-import type { HubContext } from "../context.js";
-import { viewerOf } from "../context.js";
-import { ConflictError } from "../shared/errors.js";
-import { KeyRotationError, rotateKeyFile } from "./rotate.js";
-import type { FieldKeyRotationType } from "./keys.type.js";
+import { appendChangeEntries, type ChangeEntry } from "../../audit/index.js";
+import type { Viewer } from "../../context.type.js";
+import { KeyRotationError, rotateKeyFile } from "../../privacy/rotate.js";
+import { FieldKeyError } from "./field-keys.errors.js";
+
+/** The outcome of one rotation, as the API shows it. */
+export interface FieldKeyRotation {
+  readonly active: string;
+  readonly previous: string;
+  readonly reencrypted: ReadonlyArray<{ readonly column: string; readonly values: number }>;
+  readonly retired: readonly string[];
+  readonly stillInUse: ReadonlyArray<{ readonly keyId: string; readonly values: number }>;
+}
 
 // Key rotation inside the running hub: what `npm run keys:rotate` does, for the deployment where no
 // other process may open the database (embedded PGlite, see db/lock.ts). Reads keep being served
@@ -11,26 +18,26 @@ import type { FieldKeyRotationType } from "./keys.type.js";
 
 let running: Promise<unknown> = Promise.resolve();
 
-export function rotateFieldKeys(ctx: HubContext, args: { retire: boolean }): Promise<FieldKeyRotationType> {
-  const run = running.then(() => rotateNow(ctx, args));
+export function rotateFieldKeys(viewer: Viewer, args: { retire: boolean }): Promise<FieldKeyRotation> {
+  const run = running.then(() => rotateNow(viewer, args));
   running = run.catch(() => {});
   return run;
 }
 
-async function rotateNow(ctx: HubContext, args: { retire: boolean }): Promise<FieldKeyRotationType> {
-  const { principal } = viewerOf(ctx);
-  const file = ctx.cipher.source;
-  if (!file) throw new ConflictError("this hub's field keys are not held in a key file it can rotate");
+async function rotateNow(viewer: Viewer, args: { retire: boolean }): Promise<FieldKeyRotation> {
+  const { principal, db, cipher } = viewer;
+  const file = cipher.source;
+  if (!file) throw new FieldKeyError("NO_KEY_FILE", "this hub's field keys are not held in a key file it can rotate");
   try {
     const rotation = await rotateKeyFile({
-      db: ctx.db,
+      db,
       file,
-      cipher: ctx.cipher,
+      cipher,
       retire: args.retire,
       onKeyAdded: async ({ previous, active }) => {
         const change: ChangeEntry = {
           at: new Date(),
-          requestId: ctx.requestId,
+          requestId: viewer.requestId,
           subject: principal.subject,
           orgCode: principal.org.code,
           role: principal.role,
@@ -42,7 +49,7 @@ async function rotateNow(ctx: HubContext, args: { retire: boolean }): Promise<Fi
           newValue: active,
           sensitive: false,
         };
-        await ctx.db.transaction((tx) => appendChangeEntries(tx, [change], ctx.cipher.auditKey));
+        await db.transaction((tx) => appendChangeEntries(tx, [change], cipher.auditKey));
       },
     });
     return {
@@ -54,7 +61,7 @@ async function rotateNow(ctx: HubContext, args: { retire: boolean }): Promise<Fi
     };
   } catch (error) {
     // Names a row id and a key id, never a value; the new key stays active and a rerun continues.
-    if (error instanceof KeyRotationError) throw new ConflictError(error.message);
+    if (error instanceof KeyRotationError) throw new FieldKeyError("ROTATION_INCOMPLETE", error.message);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idNumberCheckChar, parseIdNumber } from "../../src/modules/households/id-number.js";
+import { idNumberCheckChar, parseIdNumber } from "../../src/shared/id-number.js";
 
 describe("resident ID numbers (GB 11643)", () => {
   const first17 = "13999919800101123";

@@ -5,11 +5,11 @@ import { HOUSEHOLD_CATALOGUE, PERSON_CATALOGUE } from "../modules/households/ind
 import { NEED_CATALOGUE } from "../modules/needs/index.js";
 import { OrgKind, ROLES_BY_ORG_KIND, type Role } from "../modules/organizations/index.js";
 import { fenToYuan } from "../shared/money.js";
-import { Access, DataCategory, RedactionReason, accessBelow, minAccess } from "./categories.js";
-import { maskAddress, maskBankAccount, maskBirthDate, maskIdNumber, maskMoneyFen, maskName, maskPhone } from "./mask.js";
-import { ACCESS_POLICY, CONSENTABLE_CATEGORIES, CONSENT_REQUIRED_KINDS, policyAccess, withoutConsentCap } from "./policy.js";
-import { decideField, type EntityCatalogue, type FieldRule, type Grant } from "./project.js";
-import { JURISDICTION_GRANT, NO_GRANT, PUBLISHED_NEED_GRANT, SELF_GRANT, householdScope, needScope, type RecordScope } from "./scope.js";
+import { Access, DataCategory, RedactionReason, accessBelow, minAccess } from "../privacy/categories.js";
+import { maskAddress, maskBankAccount, maskBirthDate, maskIdNumber, maskMoneyFen, maskName, maskPhone } from "../privacy/mask.js";
+import { ACCESS_POLICY, CONSENTABLE_CATEGORIES, CONSENT_REQUIRED_KINDS, policyAccess, withoutConsentCap } from "../privacy/policy.js";
+import { decideField, type EntityCatalogue, type FieldRule, type Grant } from "../privacy/project.js";
+import { JURISDICTION_GRANT, NO_GRANT, PUBLISHED_NEED_GRANT, SELF_GRANT, householdScope, needScope, type RecordScope } from "../privacy/scope.js";
 
 // schema/access-policy.md, rendered from the policy code itself: every cell below comes from a
 // call into policy.ts, scope.ts or a catalogue, never from a hand-kept copy, so the document

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
-import { Access, RedactionReason } from "../../privacy/categories.js";
-import { registerDomainEnum } from "./enums.js";
+import { Access, RedactionReason } from "./categories.js";
+import { registerDomainEnum } from "../shared/graphql/enums.js";
 
 registerDomainEnum(Access, "字段披露级别 — how much of a field is disclosed");
 registerDomainEnum(RedactionReason, "脱敏原因 — why a field is masked or withheld");

@@ -1,0 +1,57 @@
+import type DataLoader from "dataloader";
+import type { AccessRecorder } from "./audit/recorder.js";
+import type { AuthError } from "./auth/errors.js";
+import type { Principal } from "./auth/principal.js";
+import type { Database } from "./db/client.js";
+import type { AccessGrantRow } from "./modules/grants/grants.table.js";
+import type { HouseholdRow, PersonRow } from "./modules/households/households.table.js";
+import type { OrganizationRow } from "./modules/organizations/organizations.table.js";
+import type { DataCategory } from "./privacy/categories.js";
+import type { FieldCipher } from "./privacy/crypto.js";
+import type { Projector } from "./privacy/project.js";
+
+// The per-request context, as types only: what resolvers, decorators and services import. The
+// composition root (context.ts) builds it; nothing below the roots constructs one.
+
+/**
+ * One request's loaders, never shared across requests or callers. Relation loaders are
+ * parent-authorized: call them only with ids taken from a record the caller already reached.
+ */
+export interface Loaders {
+  readonly householdById: DataLoader<string, HouseholdRow | null>;
+  readonly membersByHouseholdId: DataLoader<string, readonly PersonRow[]>;
+  readonly organizationById: DataLoader<string, OrganizationRow | null>;
+  /** The caller's organization's live grants, by household. */
+  readonly grantsByHousehold: DataLoader<string, readonly AccessGrantRow[]>;
+  /** The categories each household consented to disclose to the caller's organization. */
+  readonly consentsByHousehold: DataLoader<string, ReadonlySet<DataCategory>>;
+}
+
+/**
+ * The authenticated caller of one request with the handles a service works through: what every
+ * service receives (from the `@CurrentViewer()` parameter), instead of reaching into the context.
+ */
+export interface Viewer {
+  readonly principal: Principal;
+  /** Projects rows into views under this caller's policy; caches its decisions for the request. */
+  readonly projector: Projector;
+  readonly db: Database;
+  /** Field encryption: writers seal with it, sources reveal only what a projection discloses. */
+  readonly cipher: FieldCipher;
+  readonly loaders: Loaders;
+  /** This request's disclosures and denials, written to the access log before the response. */
+  readonly audit: AccessRecorder;
+  readonly requestId: string;
+}
+
+export interface HubContext {
+  readonly requestId: string;
+  readonly principal: Principal | null;
+  /** A token was sent but failed verification; operations report it. */
+  readonly authError: AuthError | null;
+  /** Present exactly when `principal` is. */
+  readonly viewer: Viewer | null;
+  readonly audit: AccessRecorder;
+  /** Why the caller is asking (token `purpose` claim or X-Access-Purpose header), for the access log. */
+  readonly purpose: string | null;
+}
