@@ -31,7 +31,7 @@ export abstract class HubError<R extends string = string> extends Error {
   }
 }
 
-/** The class every domain error is: `class CaseError extends domainError("CaseError", CaseErrorReason) {}`. */
+/** What every domain error class is, made by `domainError(name, reasons)` (see cases.errors.ts). */
 export interface DomainErrorClass<R extends string> {
   new (reason: R, message: string, details?: ErrorDetails): HubError<R>;
   readonly reasons: ReasonTable<R>;
@@ -53,7 +53,6 @@ export const ValidationReason = defineReasons({
   INVALID_AREA_CODE: "BAD_USER_INPUT",
   INVALID_ID_NUMBER: "BAD_USER_INPUT",
   INVALID_TEXT: "BAD_USER_INPUT",
-  INVALID_DATE: "BAD_USER_INPUT",
   PAGE_SIZE_OUT_OF_RANGE: "BAD_USER_INPUT",
   INVALID_CURSOR: "BAD_USER_INPUT",
 });

@@ -74,7 +74,18 @@ describe.each(databaseKinds())("social forces never receive a member's identity 
       for (const m of need.household.members) {
         expect(m).toMatchObject({ name: null, idNumber: null, phone: null, birthDate: null, monthlyIncome: null });
         expect(m.relationToHead).not.toBeNull();
-        expect(m.redactions).toContainEqual({ field: "idNumber", access: "WITHHELD", reason: "NOT_ASSIGNED" });
+        expect(m.redactions).toEqual([
+          { field: "name", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+          { field: "idNumber", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+          { field: "birthDate", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+          { field: "phone", access: "WITHHELD", reason: "NO_CONSENT" },
+          { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+          { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+          { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+          { field: "studentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+          { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+          { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+        ]);
       }
     }
   });

@@ -25,14 +25,15 @@ describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
   });
   afterAll(() => t?.close());
 
-  async function statementsFor(first: number): Promise<{ data: number; audit: number }> {
+  async function statementsFor(first: number): Promise<{ data: number; audit: string[] }> {
     t.statements.length = 0;
     const r = await t.exec(civil, CASES_WITH_FAMILIES, { first });
     expect(r.errors).toBeUndefined();
     expect((r.data!.cases as { nodes: unknown[] }).nodes).toHaveLength(first);
-    // The access-log append runs in its own transaction (PostgreSQL logs its begin and commit).
-    const audit = t.statements.filter((s) => /access_log|pg_advisory_xact_lock|^begin|^commit/.test(s)).length;
-    return { data: t.statements.length - audit, audit };
+    // The access-log append: its slow path (another hub wrote, or a batch) adds a transaction, an
+    // advisory lock and a head read, so each of those is counted as audit work too.
+    const audit = t.statements.filter((s) => /access_log|pg_advisory_xact_lock|^begin|^commit/i.test(s));
+    return { data: t.statements.length - audit.length, audit: audit.map((s) => s.slice(0, s.indexOf("(")).trim()) };
   }
 
   it("lists 50 cases with household and members in the same few statements as 5 cases", async () => {
@@ -40,9 +41,8 @@ describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
     const large = await statementsFor(50);
     // page + total + households batch + members batch
     expect(large.data).toBe(4);
-    // lock + chain head + one multi-row insert (+ read-back check): constant, whatever the page size
-    expect(large.audit).toBeGreaterThan(0);
-    expect(large.audit).toBeLessThanOrEqual(5);
+    // The fast path: the chain head is cached, so the entry is one INSERT — no lock, no head read.
+    expect(large.audit).toEqual(['insert into "access_log"']);
     expect(small).toEqual(large);
   });
 

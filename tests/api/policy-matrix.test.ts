@@ -414,7 +414,14 @@ describe("policy matrix: every org kind reads one household through every path, 
       for (const m of household.members as Json[]) {
         expect(m.studentStatus).toBe(plain.studentStatus.get(m.id as string));
         expect(m.monthlyIncome).toBeNull();
-        expect(m.redactions).toContainEqual({ field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" });
+        expect(m.redactions).toEqual([
+          { field: "phone", access: "MASKED", reason: "OUT_OF_REMIT" },
+          { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+          { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+          { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+          { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+          { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+        ]);
       }
     }
     expect([...plain.studentStatus.values()].some((s) => s !== "NOT_STUDENT")).toBe(true);

@@ -20,12 +20,9 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 const OPEN_STATUSES: readonly string[] = ["SUBMITTED", "VERIFYING", "PENDING_DECISION"];
 
 let district: DemoDistrict;
-let generationMs: number;
 
 beforeAll(() => {
-  const started = performance.now();
   district = generateDemoDistrict();
-  generationMs = performance.now() - started;
 });
 
 afterEach(() => {
@@ -60,10 +57,6 @@ describe("demo district generation is deterministic and pure", () => {
     vi.setSystemTime(new Date("2049-12-31T23:59:59Z"));
     const late = generateDemoDistrict({ households: 40 });
     expect(late).toEqual(early);
-  });
-
-  it("is fast enough to run at every start", () => {
-    expect(generationMs).toBeLessThan(2_000);
   });
 });
 

@@ -17,10 +17,11 @@ import { resources } from "../../src/modules/resources/resources.table.js";
 const EMPTY = { organizations: 0, households: 0, persons: 0, cases: 0, needs: 0, resources: 0 };
 
 let handle: DbHandle;
+let statements = 0;
 let district: DemoDistrict;
 
 beforeAll(async () => {
-  handle = await openDatabase({});
+  handle = await openDatabase({ onQuery: () => void statements++ });
   await migrateDatabase(handle);
   district = generateDemoDistrict();
 });
@@ -45,10 +46,10 @@ describe("seeding the demo district", () => {
     expect(await isDatabaseEmpty(handle.db)).toBe(true);
   });
 
-  it("inserts every generated row in one go, well within the time budget", async () => {
-    const started = performance.now();
+  it("inserts every generated row in one go: a few multi-row statements, not one per row", async () => {
+    const before = statements;
     const counts = await seedDemoDistrict(handle.db, cipher);
-    const ms = performance.now() - started;
+    const used = statements - before;
     const expected = {
       organizations: district.organizations.length,
       households: district.households.length,
@@ -60,8 +61,10 @@ describe("seeding the demo district", () => {
     expect(counts).toEqual(expected);
     expect(await countDemoTables(handle.db)).toEqual(expected);
     expect(await isDatabaseEmpty(handle.db)).toBe(false);
-    // The budget is 3 s on an idle machine; doubled here because test files run in parallel.
-    expect(ms).toBeLessThan(6_000);
+    // Speed is a benchmark's business; what a test can pin is the shape of the work.
+    // The emptiness check, one INSERT per 500 rows of each table, the sequence bump.
+    const batches = Object.values(expected).reduce((sum, n) => sum + Math.ceil(n / 500), 0);
+    expect(used).toBe(1 + batches + 1);
   });
 
   it("stores array columns and explicit ids exactly as generated", async () => {

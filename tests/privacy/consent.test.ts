@@ -58,8 +58,18 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
     expect(m.phone).toBeNull();
     expect(m.idNumber).toBe(`${truth.idNumber!.slice(0, 6)}********${truth.idNumber!.slice(14)}`);
     expect(m.monthlyIncome).toBeNull();
-    expect(m.redactions).toContainEqual({ field: "phone", access: "WITHHELD", reason: "NO_CONSENT" });
-    expect(m.redactions).toContainEqual({ field: "name", access: "MASKED", reason: "NO_CONSENT" });
+    expect(m.redactions).toEqual([
+      { field: "name", access: "MASKED", reason: "NO_CONSENT" },
+      { field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" },
+      { field: "birthDate", access: "MASKED", reason: "NO_CONSENT" },
+      { field: "phone", access: "WITHHELD", reason: "NO_CONSENT" },
+      { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "studentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+    ]);
   });
 
   it("a charity without a grant does not reach the household at all", async () => {
@@ -79,7 +89,15 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
     const opened = withPhone(await membersAs(charity));
     expect(opened).toMatchObject({ name: truth.name, phone: truth.phone, monthlyIncome: null });
     expect(opened.idNumber).not.toBe(truth.idNumber);
-    expect(opened.redactions).toContainEqual({ field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" });
+    expect(opened.redactions).toEqual([
+      { field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" },
+      { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "studentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+    ]);
 
     const withdrawn = await t.exec(community, WITHDRAW, { input: { consentId: consent.id, evidenceRef: "QX-WITHDRAW-2026-0001" } });
     expect(withdrawn.errors).toBeUndefined();
@@ -105,7 +123,17 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
     expect(byKind.errors).toBeUndefined();
     const m = withPhone(await membersAs(charity));
     expect(m.phone).toBe(withPhone(household.members).phone);
-    expect(m.redactions).toContainEqual({ field: "name", access: "MASKED", reason: "NO_CONSENT" }); // IDENTITY was not consented
+    expect(m.redactions).toEqual([
+      { field: "name", access: "MASKED", reason: "NO_CONSENT" },
+      { field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" },
+      { field: "birthDate", access: "MASKED", reason: "NO_CONSENT" },
+      { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "studentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+    ]);
     // Clean up for the next test: withdraw both.
     for (const c of [other, byKind]) {
       const id = (c.data!.recordConsent as { consent: { id: string } }).consent.id;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PERSON_CATALOGUE, type PersonSource } from "../../src/modules/households/households.policy.js";
-import { OrgKind, ROLES_BY_ORG_KIND } from "../../src/modules/organizations/organizations.enums.js";
+import { OrgKind, ROLES_BY_ORG_KIND, type Role } from "../../src/modules/organizations/organizations.enums.js";
 import { DataCategory } from "../../src/privacy/categories.js";
-import { ACCESS_POLICY, policyAccess } from "../../src/privacy/policy.js";
+import { policyAccess } from "../../src/privacy/policy.js";
 import { Projector, Sealed, decideField } from "../../src/privacy/project.js";
 import { JURISDICTION_GRANT, PUBLISHED_NEED_GRANT, householdScope, needScope } from "../../src/privacy/scope.js";
 import { principal } from "../support/principals.js";
@@ -25,15 +25,43 @@ const person: PersonSource = {
 };
 
 describe("access policy matrix", () => {
-  it("covers every org kind and gives every role of the kind a decision for every category", () => {
-    for (const kind of OrgKind.values) {
-      expect(ACCESS_POLICY[kind]).toBeDefined();
-      for (const role of ROLES_BY_ORG_KIND[kind]) {
-        for (const category of DataCategory.values) {
-          expect(["FULL", "MASKED", "WITHHELD"]).toContain(policyAccess(kind, role, category).access);
-        }
-      }
-    }
+  // The whole matrix before scope and consent, one row per (kind, role): categories shown in full,
+  // categories masked; every other category is WITHHELD. A diff here is a permission change.
+  const MATRIX: ReadonlyArray<readonly [OrgKind, Role, string, string]> = [
+    ["CIVIL_AFFAIRS", "ADMIN", "BASIC CASE IDENTITY CONTACT FINANCIAL HEALTH DISABILITY EDUCATION EMPLOYMENT HOUSING JUDICIAL PROTECTION", ""],
+    ["CIVIL_AFFAIRS", "CASEWORKER", "BASIC CASE IDENTITY CONTACT FINANCIAL HEALTH DISABILITY EDUCATION EMPLOYMENT HOUSING JUDICIAL PROTECTION", ""],
+    ["CIVIL_AFFAIRS", "APPROVER", "BASIC CASE IDENTITY CONTACT FINANCIAL HEALTH DISABILITY EDUCATION EMPLOYMENT HOUSING JUDICIAL PROTECTION", ""],
+    ["CIVIL_AFFAIRS", "AUDITOR", "BASIC CASE", "IDENTITY"],
+    ["SUBDISTRICT", "CASEWORKER", "BASIC CASE IDENTITY CONTACT FINANCIAL HEALTH DISABILITY EDUCATION EMPLOYMENT HOUSING PROTECTION", "JUDICIAL"],
+    ["SUBDISTRICT", "APPROVER", "BASIC CASE IDENTITY CONTACT FINANCIAL HEALTH DISABILITY EDUCATION EMPLOYMENT HOUSING PROTECTION", "JUDICIAL"],
+    ["COMMUNITY", "COORDINATOR", "BASIC CASE IDENTITY CONTACT DISABILITY EDUCATION EMPLOYMENT HOUSING", "FINANCIAL HEALTH PROTECTION"],
+    ["COMMUNITY", "GRID_WORKER", "BASIC CASE IDENTITY CONTACT DISABILITY EDUCATION EMPLOYMENT HOUSING", ""],
+    ["HEALTHCARE_SECURITY", "OFFICER", "BASIC CASE IDENTITY HEALTH DISABILITY", "CONTACT"],
+    ["HEALTH", "OFFICER", "BASIC CASE IDENTITY HEALTH", "CONTACT DISABILITY"],
+    ["EDUCATION", "OFFICER", "BASIC CASE IDENTITY EDUCATION", "CONTACT DISABILITY"],
+    ["HOUSING", "OFFICER", "BASIC CASE IDENTITY CONTACT HOUSING", "FINANCIAL"],
+    ["HUMAN_RESOURCES", "OFFICER", "BASIC CASE IDENTITY CONTACT EMPLOYMENT", "FINANCIAL DISABILITY EDUCATION"],
+    ["EMERGENCY_MANAGEMENT", "OFFICER", "BASIC CASE IDENTITY CONTACT HOUSING", "HEALTH DISABILITY"],
+    ["COURT", "OFFICER", "BASIC CASE IDENTITY JUDICIAL", "CONTACT FINANCIAL"],
+    ["JUSTICE", "OFFICER", "BASIC CASE", "IDENTITY"],
+    ["FINANCE", "ANALYST", "BASIC", ""],
+    ["CHARITY", "PROJECT_MANAGER", "BASIC IDENTITY CONTACT", "DISABILITY EDUCATION HOUSING"],
+    ["CHARITY", "STAFF", "BASIC IDENTITY CONTACT", "DISABILITY EDUCATION HOUSING"],
+    ["VOLUNTEER_ORG", "COORDINATOR", "BASIC IDENTITY CONTACT", "DISABILITY"],
+    ["VOLUNTEER_ORG", "VOLUNTEER", "BASIC IDENTITY CONTACT", "DISABILITY"],
+    ["SOCIAL_WORK_AGENCY", "SUPERVISOR", "BASIC IDENTITY CONTACT DISABILITY", "CASE HEALTH EDUCATION EMPLOYMENT HOUSING"],
+    ["SOCIAL_WORK_AGENCY", "SOCIAL_WORKER", "BASIC IDENTITY CONTACT DISABILITY", "CASE HEALTH EDUCATION EMPLOYMENT HOUSING"],
+    ["RESIDENT", "RESIDENT", "BASIC CASE IDENTITY CONTACT FINANCIAL HEALTH DISABILITY EDUCATION EMPLOYMENT HOUSING JUDICIAL", ""],
+  ];
+
+  it("gives every (kind, role) exactly its remit: FULL and MASKED as listed, everything else WITHHELD", () => {
+    const actual = OrgKind.values.flatMap((kind) =>
+      ROLES_BY_ORG_KIND[kind].map((role) => {
+        const by = (access: string) => DataCategory.values.filter((c) => policyAccess(kind, role, c).access === access).join(" ");
+        return [kind, role, by("FULL"), by("MASKED")] as const;
+      }),
+    );
+    expect(actual).toEqual(MATRIX);
   });
 
   it("keeps bureaus to their remit: education reads education, not finances or health", () => {
@@ -64,10 +92,18 @@ describe("projection", () => {
     expect(view.monthlyIncome).toBeNull();
     expect(view.birthDate).toBe("1980-**-**");
     expect(view.sex).toBe("FEMALE");
-    expect(view.redactions).toContainEqual({ field: "phone", access: "WITHHELD", reason: "NO_CONSENT" });
-    expect(view.redactions).toContainEqual({ field: "name", access: "MASKED", reason: "NO_CONSENT" });
-    expect(view.redactions).toContainEqual({ field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" });
-    expect(view.redactions).toContainEqual({ field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" });
+    expect(view.redactions).toEqual([
+      { field: "name", access: "MASKED", reason: "NO_CONSENT" },
+      { field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" },
+      { field: "birthDate", access: "MASKED", reason: "NO_CONSENT" },
+      { field: "phone", access: "WITHHELD", reason: "NO_CONSENT" },
+      { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "studentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+    ]);
   });
 
   it("opens names and contact to a charity under consent, but never the full ID number or finances", () => {
@@ -96,7 +132,18 @@ describe("projection", () => {
     const view = new Projector(principal("CIVIL_AFFAIRS", "CASEWORKER")).project(PERSON_CATALOGUE, person, PUBLISHED_NEED_GRANT);
     expect(view.name).toBeNull();
     expect(view.phone).toBeNull();
-    expect(view.redactions).toContainEqual({ field: "name", access: "WITHHELD", reason: "NOT_ASSIGNED" });
+    expect(view.redactions).toEqual([
+      { field: "name", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+      { field: "idNumber", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+      { field: "birthDate", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+      { field: "phone", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+      { field: "disabilityLevel", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+      { field: "seriousIllness", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+      { field: "workAbility", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+      { field: "studentStatus", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+      { field: "employmentStatus", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+      { field: "monthlyIncome", access: "WITHHELD", reason: "NOT_ASSIGNED" },
+    ]);
   });
 
   it("never decrypts a sealed value that the projection withholds", () => {
@@ -112,7 +159,18 @@ describe("projection", () => {
   it("reports the role as the reason when the role narrows the remit", () => {
     const view = new Projector(principal("CIVIL_AFFAIRS", "AUDITOR")).project(PERSON_CATALOGUE, person, JURISDICTION_GRANT);
     expect(view.phone).toBeNull();
-    expect(view.redactions).toContainEqual({ field: "phone", access: "WITHHELD", reason: "ROLE" });
+    expect(view.redactions).toEqual([
+      { field: "name", access: "MASKED", reason: "ROLE" },
+      { field: "idNumber", access: "MASKED", reason: "ROLE" },
+      { field: "birthDate", access: "MASKED", reason: "ROLE" },
+      { field: "phone", access: "WITHHELD", reason: "ROLE" },
+      { field: "disabilityLevel", access: "WITHHELD", reason: "ROLE" },
+      { field: "seriousIllness", access: "WITHHELD", reason: "ROLE" },
+      { field: "workAbility", access: "WITHHELD", reason: "ROLE" },
+      { field: "studentStatus", access: "WITHHELD", reason: "ROLE" },
+      { field: "employmentStatus", access: "WITHHELD", reason: "ROLE" },
+      { field: "monthlyIncome", access: "WITHHELD", reason: "ROLE" },
+    ]);
   });
 });
 

@@ -2,7 +2,6 @@ import { defineReasons, domainError } from "../../shared/errors.js";
 
 export const ResourceErrorReason = defineReasons({
   RESOURCE_NOT_FOUND: "NOT_FOUND",
-  INVALID_AREA_CODE: "BAD_USER_INPUT",
 });
 export type ResourceErrorReason = keyof typeof ResourceErrorReason;
 export class ResourceError extends domainError("ResourceError", ResourceErrorReason) {}
