@@ -9,6 +9,7 @@ import { Access, DataCategory, RedactionReason, accessBelow, minAccess } from ".
 import { maskAddress, maskBankAccount, maskBirthDate, maskIdNumber, maskMoneyFen, maskName, maskPhone } from "../privacy/mask.js";
 import { ACCESS_POLICY, CONSENTABLE_CATEGORIES, CONSENT_REQUIRED_KINDS, policyAccess, withoutConsentCap } from "../privacy/policy.js";
 import { decideField, type EntityCatalogue, type FieldRule, type Grant } from "../privacy/project.js";
+import { HOUSEHOLD_READS, ROOT_PURPOSES } from "../privacy/purpose.js";
 import { JURISDICTION_GRANT, NO_GRANT, PUBLISHED_NEED_GRANT, SELF_GRANT, householdScope, needScope, type RecordScope } from "../privacy/scope.js";
 
 // schema/access-policy.md, rendered from the policy code itself: every cell below comes from a
@@ -399,6 +400,22 @@ function relationshipSection(): string[] {
   ];
 }
 
+function purposeSection(): string[] {
+  return [
+    "## 7. Purpose-bound root access",
+    "",
+    "Which root queries reaching household data each kind may call at all (`privacy/purpose.ts`); any other is",
+    "refused with `FORBIDDEN` / `ORG_KIND_NOT_ALLOWED` whatever the record. `personByIdNumber` also needs a role",
+    "that reads identity in full (§3).",
+    "",
+    ...table(
+      ["Kind", "Purpose", ...HOUSEHOLD_READS.map(code)],
+      OrgKind.values.map((kind) => [kind, ROOT_PURPOSES[kind].purpose, ...HOUSEHOLD_READS.map((r) => (ROOT_PURPOSES[kind].reads.includes(r) ? "✓" : "·"))]),
+    ),
+    "",
+  ];
+}
+
 /** The access policy as a Markdown document for reviewers: schema/access-policy.md. Deterministic. */
 export function renderAccessPolicy(): string {
   return [
@@ -409,5 +426,6 @@ export function renderAccessPolicy(): string {
     ...catalogueSection(),
     ...scopeSection(),
     ...relationshipSection(),
+    ...purposeSection(),
   ].join("\n");
 }

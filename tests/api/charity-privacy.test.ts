@@ -55,8 +55,10 @@ describe.each(databaseKinds())("social forces never receive a member's identity 
 
   it("a charity reaches no household directly: lists are empty and lookups are not found", async () => {
     const token = await t.token("CH-ANKANG", "PROJECT_MANAGER");
-    const list = await t.exec(token, `{ households(first: 10) { totalCount nodes { id } } cases(first: 10) { totalCount } }`);
-    expect(list).toEqual({ data: { households: { totalCount: 0, nodes: [] }, cases: { totalCount: 0 } } });
+    const list = await t.exec(token, `{ households(first: 10) { totalCount nodes { id } } }`);
+    expect(list).toEqual({ data: { households: { totalCount: 0, nodes: [] } } });
+    // Cases are outside a charity's purpose altogether (purpose-bound roots).
+    expect(errorCodes(await t.exec(token, `{ cases(first: 10) { totalCount } }`))).toEqual(["FORBIDDEN"]);
     const one = await t.exec(token, `query ($id: ID!) { household(id: $id) { id } }`, { id: ids.household });
     expect(errorCodes(one)).toEqual(["NOT_FOUND"]);
   });

@@ -13,6 +13,7 @@ import type { NeedSource } from "../../src/modules/needs/needs.policy.js";
 import { OrgKind, ROLES_BY_ORG_KIND, type Role } from "../../src/modules/organizations/index.js";
 import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
 import { Projector, Sealed, type EntityCatalogue, type Grant } from "../../src/privacy/project.js";
+import { kindsThatMay, type HouseholdRead } from "../../src/privacy/purpose.js";
 import { householdScope, needScope, type RecordScope } from "../../src/privacy/scope.js";
 import { buildHubSchema } from "../../src/schema.js";
 import { areaContains } from "../../src/shared/area.js";
@@ -49,7 +50,10 @@ const Q = {
 /** What one root field gave: the object, or the error codes (with no data). */
 type Lookup = { found: Json } | { error: unknown[] };
 /** What a list gave for the household: its entries (possibly none) and the list's total in scope. */
-type Listing = { entries: Json[]; totalCount: number };
+type Listing = { entries: Json[]; totalCount: number } | { error: unknown[] };
+
+/** A listing's entries; a refused list (outside the caller's purpose) has none. */
+const entriesOf = (l: Listing): Json[] => ("entries" in l ? l.entries : []);
 
 interface PathResults {
   household: Lookup;
@@ -260,7 +264,10 @@ describe("policy matrix: every org kind reads one household through every path, 
           let totalCount = 0;
           for (;;) {
             const r: GraphQLResult = await t.exec(token, query, { ...variables, after });
-            expect(r.errors).toBeUndefined();
+            if (r.errors) {
+              expect(r.data).toBeNull();
+              return { error: errorCodes(r) };
+            }
             const page = r.data![root] as { totalCount: number; pageInfo?: { hasNextPage: boolean; endCursor: string }; nodes: Json[] };
             totalCount = page.totalCount;
             entries.push(...page.nodes.filter(match));
@@ -310,11 +317,14 @@ describe("policy matrix: every org kind reads one household through every path, 
   }
 
   /** The oracle's answer; for the area lists only this household's entry (their totals depend on the district). */
-  type Expected = Omit<PathResults, "households" | "needs"> & { households: Json[]; needs: Json[] };
+  type Expected = Omit<PathResults, "households" | "needs"> & { households: Json[] | { error: string[] }; needs: Json[] | { error: string[] } };
 
   function expected(principal: Principal): Expected {
     const projector = new Projector(principal);
     const notFound = { error: ["NOT_FOUND"] };
+    // Purpose-bound roots: a root outside the kind's purpose is refused whatever the record.
+    const may = (root: HouseholdRead) => kindsThatMay(root).includes(principal.org.kind);
+    const forbidden = { error: ["FORBIDDEN"] };
     const household = (grant: Grant): Json => ({
       ...wire("Household", projector.project(HOUSEHOLD_CATALOGUE, src.household, grant) as Json),
       members: src.members.map((m) => wire("Person", projector.project(PERSON_CATALOGUE, m, grant) as Json)),
@@ -334,12 +344,12 @@ describe("policy matrix: every org kind reads one household through every path, 
       : null;
     const firstCase = src.cases.find((c) => c.id === target.caseIds[0])!;
     return {
-      household: inHouseholdScope ? { found: household(hs.grant) } : notFound,
-      households: inHouseholdScope ? [household(hs.grant)] : [],
-      case: reaches(hs, firstCase) ? { found: caseView(firstCase, hs.grant) } : notFound,
-      cases: { entries: reachableCases.map((c) => caseView(c, hs.grant)), totalCount: reachableCases.length },
-      need: needView ? { found: needView } : notFound,
-      needs: needView ? [needView] : [],
+      household: !may("household") ? forbidden : inHouseholdScope ? { found: household(hs.grant) } : notFound,
+      households: !may("households") ? forbidden : inHouseholdScope ? [household(hs.grant)] : [],
+      case: !may("case") ? forbidden : reaches(hs, firstCase) ? { found: caseView(firstCase, hs.grant) } : notFound,
+      cases: !may("cases") ? forbidden : { entries: reachableCases.map((c) => caseView(c, hs.grant)), totalCount: reachableCases.length },
+      need: !may("need") ? forbidden : needView ? { found: needView } : notFound,
+      needs: !may("needs") ? forbidden : needView ? [needView] : [],
     };
   }
 
@@ -362,15 +372,17 @@ describe("policy matrix: every org kind reads one household through every path, 
       expect(normalize(results[path]), `${path}(id)`).toEqual(normalize(want[path]));
     }
     expect(normalize(results.cases), "cases(filter: { householdId })").toEqual(normalize(want.cases));
-    expect(normalize(results.households.entries), "households(filter: { areaCode })").toEqual(normalize(want.households));
-    expect(normalize(results.needs.entries), "needs(filter: { areaCode })").toEqual(normalize(want.needs));
+    const listed = (l: Listing) => ("error" in l ? l : l.entries);
+    expect(normalize(listed(results.households)), "households(filter: { areaCode })").toEqual(normalize(want.households));
+    expect(normalize(listed(results.needs)), "needs(filter: { areaCode })").toEqual(normalize(want.needs));
   });
 
-  it("reaches the household on some path for every caller at home except finance (the matrix is not vacuous)", async () => {
+  it("reaches the household on some path for every caller at home whose purpose lists records (the matrix is not vacuous)", async () => {
     for (const caller of CALLERS.filter((c) => c.where === "home")) {
       const { results } = await readEverywhere(caller);
       const reached = "found" in results.household || "found" in results.need;
-      expect(reached, label(caller)).toBe(caller.kind !== "FINANCE");
+      // Finance works on aggregates; justice and the court ask assistanceStatus and browse nothing.
+      expect(reached, label(caller)).toBe(!["FINANCE", "JUSTICE", "COURT"].includes(caller.kind));
     }
   });
 
@@ -399,16 +411,20 @@ describe("policy matrix: every org kind reads one household through every path, 
     ["FINANCE", "ANALYST"],
   ] as const)("%s (%s) finds the household by no household or case root field", async (kind, role) => {
     const { results } = await readEverywhere({ kind, role, where: "home" });
-    expect(results.household).toEqual({ error: ["NOT_FOUND"] });
-    expect(results.households).toEqual({ entries: [], totalCount: 0 });
-    expect(results.case).toEqual({ error: ["NOT_FOUND"] });
-    expect(results.cases).toEqual({ entries: [], totalCount: 0 });
+    // Inside their purpose the household is simply not there; outside it the root is refused.
+    const absent = (root: HouseholdRead, none: unknown) => (kindsThatMay(root).includes(kind) ? none : { error: ["FORBIDDEN"] });
+    expect(results.household).toEqual(absent("household", { error: ["NOT_FOUND"] }));
+    expect(results.households).toEqual(absent("households", { entries: [], totalCount: 0 }));
+    expect(results.case).toEqual(absent("case", { error: ["NOT_FOUND"] }));
+    expect(results.cases).toEqual(absent("cases", { entries: [], totalCount: 0 }));
   });
 
   it("shows the education bureau every member's schooling but no income or bank account, on every path", async () => {
     const { results } = await readEverywhere({ kind: "EDUCATION", role: "OFFICER", where: "home" });
     const seen = reachedHouseholds(results);
-    expect(seen).toHaveLength(6);
+    // household(id), households, case(id), cases: needs are outside education's purpose.
+    expect(seen).toHaveLength(4);
+    expect(results.needs).toEqual({ error: ["FORBIDDEN"] });
     for (const household of seen) {
       expect(household.bankAccount).toBeNull();
       for (const m of household.members as Json[]) {
@@ -427,29 +443,30 @@ describe("policy matrix: every org kind reads one household through every path, 
     expect([...plain.studentStatus.values()].some((s) => s !== "NOT_STUDENT")).toBe(true);
   });
 
-  it("shows the justice bureau members' names only masked, on every path", async () => {
-    const { results } = await readEverywhere({ kind: "JUSTICE", role: "OFFICER", where: "home" });
-    const seen = reachedHouseholds(results);
-    expect(seen).toHaveLength(6);
-    const masked = new Set(plain.names.map((n) => Array.from(n)[0] + "*".repeat(Array.from(n).length - 1)));
-    for (const household of seen) {
-      for (const m of household.members as Json[]) {
-        expect(masked).toContain(m.name);
-        expect(plain.names).not.toContain(m.name);
-      }
+  it("gives the justice bureau and the court nothing to browse: every household, case and need path is refused", async () => {
+    for (const kind of ["JUSTICE", "COURT"] as const) {
+      const { results } = await readEverywhere({ kind, role: "OFFICER", where: "home" });
+      expect(results).toEqual({
+        household: { error: ["FORBIDDEN"] },
+        households: { error: ["FORBIDDEN"] },
+        case: { error: ["FORBIDDEN"] },
+        cases: { error: ["FORBIDDEN"] },
+        need: { error: ["FORBIDDEN"] },
+        needs: { error: ["FORBIDDEN"] },
+      });
+      for (const name of plain.names) expect(JSON.stringify(results)).not.toContain(`"${name}"`);
     }
-    for (const name of plain.names) expect(JSON.stringify(results)).not.toContain(`"${name}"`);
   });
 
   /** The household as each path returned it (lookups found, list entries, cases' households). */
   function reachedHouseholds(results: PathResults): Json[] {
     const out: Json[] = [];
     if ("found" in results.household) out.push(results.household.found);
-    out.push(...results.households.entries);
+    out.push(...entriesOf(results.households));
     if ("found" in results.case) out.push(results.case.found.household as Json);
-    out.push(...results.cases.entries.slice(0, 1).map((c) => c.household as Json));
+    out.push(...entriesOf(results.cases).slice(0, 1).map((c) => c.household as Json));
     if ("found" in results.need) out.push(results.need.found.household as Json);
-    out.push(...results.needs.entries.map((n) => n.household as Json));
+    out.push(...entriesOf(results.needs).map((n) => n.household as Json));
     return out;
   }
 });

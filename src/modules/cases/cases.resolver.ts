@@ -1,7 +1,8 @@
 import { Arg, Args, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { Allow, AUTHENTICATED } from "../../auth/allow.js";
+import { Allow } from "../../auth/allow.js";
 import { CurrentViewer } from "../../auth/viewer.js";
 import type { Viewer } from "../../context.type.js";
+import { kindsThatMay } from "../../privacy/purpose.js";
 import { PageArgs, type Page } from "../../shared/graphql/connection.js";
 import { householdOf, type HouseholdView } from "../households/index.js";
 import { HouseholdType } from "../households/households.type.js";
@@ -12,7 +13,7 @@ import { AssistanceStatusType, CaseConnection, CaseType } from "./cases.type.js"
 
 @Resolver(() => CaseType)
 export class CaseResolver {
-  @Allow(AUTHENTICATED)
+  @Allow({ kinds: kindsThatMay("cases") })
   @Query(() => CaseConnection, { description: "救助案件列表 — cases in the caller's scope, by case number" })
   cases(
     @Args(() => PageArgs) page: PageArgs,
@@ -22,13 +23,13 @@ export class CaseResolver {
     return listCases(viewer, { filter, page });
   }
 
-  @Allow(AUTHENTICATED)
+  @Allow({ kinds: kindsThatMay("case") })
   @Query(() => CaseType, { description: "救助案件 — one case; NOT_FOUND outside the caller's scope" })
   case(@Arg("id", () => ID) id: string, @CurrentViewer() viewer: Viewer): Promise<CaseView> {
     return getCase(viewer, id);
   }
 
-  @Allow({ kinds: ["JUSTICE", "COURT", "HEALTHCARE_SECURITY"] })
+  @Allow({ kinds: kindsThatMay("assistanceStatus") })
   @Query(() => AssistanceStatusType, {
     description: "救助身份核验 — minimal check for legal aid, judicial aid and medical-aid auto-inclusion (clauses 9, 14)",
   })

@@ -2,6 +2,7 @@ import type { OrgKind } from "../organizations/organizations.enums.js";
 import { ENCRYPTED_FIELDS, type FieldCipher } from "../../privacy/crypto.js";
 import { maskAddress, maskBankAccount, maskBirthDate, maskIdNumber, maskMoneyFen, maskName, maskPhone } from "../../privacy/mask.js";
 import { Sealed, defineCatalogue } from "../../privacy/project.js";
+import { kindsThatMay } from "../../privacy/purpose.js";
 import { policyAccess } from "../../privacy/policy.js";
 import { JURISDICTION_KINDS } from "../../privacy/scope.js";
 import { ROLES_BY_ORG_KIND } from "../organizations/organizations.enums.js";
@@ -24,10 +25,13 @@ import type { HouseholdRow, PersonRow } from "./households.table.js";
  * household under jurisdiction, and the household itself. */
 export const FULL_ID_NUMBER_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>([...JURISDICTION_KINDS, "RESIDENT"]);
 
-/** Who may look a person up by ID number: kinds with a role that reads identity in full. Derived
- * from the policy, so the operation's rule and the matrix cannot disagree. */
-export const ID_LOOKUP_KINDS: readonly OrgKind[] = [...FULL_ID_NUMBER_KINDS].filter((kind) =>
-  ROLES_BY_ORG_KIND[kind].some((role) => policyAccess(kind, role, "IDENTITY").access === "FULL"),
+/** Who may look a person up by ID number: kinds whose purpose includes the lookup and that have a
+ * role reading identity in full. Derived from the policy, so the operation's rule and the matrix
+ * cannot disagree. */
+export const ID_LOOKUP_KINDS: readonly OrgKind[] = [...FULL_ID_NUMBER_KINDS].filter(
+  (kind) =>
+    kindsThatMay("personByIdNumber").includes(kind) &&
+    ROLES_BY_ORG_KIND[kind].some((role) => policyAccess(kind, role, "IDENTITY").access === "FULL"),
 );
 
 export interface HouseholdSource {

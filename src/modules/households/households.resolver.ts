@@ -1,7 +1,8 @@
 import { Arg, Args, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, AUTHENTICATED } from "../../auth/allow.js";
+import { Allow } from "../../auth/allow.js";
 import { CurrentViewer } from "../../auth/viewer.js";
 import type { Viewer } from "../../context.type.js";
+import { kindsThatMay } from "../../privacy/purpose.js";
 import { PageArgs, type Page } from "../../shared/graphql/connection.js";
 import { HouseholdFilterInput, RegisterHouseholdInput, RegisterHouseholdPayload } from "./households.input.js";
 import { ID_LOOKUP_KINDS } from "./households.policy.js";
@@ -10,7 +11,7 @@ import { HouseholdConnection, HouseholdType, PersonType } from "./households.typ
 
 @Resolver(() => HouseholdType)
 export class HouseholdResolver {
-  @Allow(AUTHENTICATED)
+  @Allow({ kinds: kindsThatMay("households") })
   @Query(() => HouseholdConnection, { description: "家庭列表 — households in the caller's scope" })
   households(
     @Args(() => PageArgs) page: PageArgs,
@@ -20,7 +21,7 @@ export class HouseholdResolver {
     return listHouseholds(viewer, { filter, page });
   }
 
-  @Allow(AUTHENTICATED)
+  @Allow({ kinds: kindsThatMay("household") })
   @Query(() => HouseholdType, { description: "家庭 — one household; NOT_FOUND outside the caller's scope" })
   household(@Arg("id", () => ID) id: string, @CurrentViewer() viewer: Viewer): Promise<HouseholdView> {
     return getHousehold(viewer, id);

@@ -1,7 +1,8 @@
 import { Arg, Args, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
-import { Allow, AUTHENTICATED } from "../../auth/allow.js";
+import { Allow } from "../../auth/allow.js";
 import { CurrentViewer } from "../../auth/viewer.js";
 import type { Viewer } from "../../context.type.js";
+import { kindsThatMay } from "../../privacy/purpose.js";
 import { PageArgs, type Page } from "../../shared/graphql/connection.js";
 import { householdOf, type HouseholdView } from "../households/index.js";
 import { HouseholdType } from "../households/households.type.js";
@@ -11,7 +12,7 @@ import { NeedConnection, NeedType } from "./needs.type.js";
 
 @Resolver(() => NeedType)
 export class NeedResolver {
-  @Allow(AUTHENTICATED)
+  @Allow({ kinds: kindsThatMay("needs") })
   @Query(() => NeedConnection, { description: "救助需求列表 — needs in scope; charities see published needs" })
   needs(
     @Args(() => PageArgs) page: PageArgs,
@@ -21,7 +22,7 @@ export class NeedResolver {
     return listNeeds(viewer, { filter, page });
   }
 
-  @Allow(AUTHENTICATED)
+  @Allow({ kinds: kindsThatMay("need") })
   @Query(() => NeedType, { description: "救助需求 — one need; NOT_FOUND outside the caller's scope" })
   need(@Arg("id", () => ID) id: string, @CurrentViewer() viewer: Viewer): Promise<NeedView> {
     return getNeed(viewer, id);
