@@ -1,10 +1,11 @@
 import type { OrgKind, Role } from "../modules/organizations/organizations.enums.js";
 import { ROLES_BY_ORG_KIND } from "../modules/organizations/organizations.enums.js";
+import { DEMO_DISTRICT_CODE, DIVISIONS } from "../shared/divisions.js";
 
 // The demo district's organizations: every kind of DESIGN §1. Codes and issuers are stable so
 // that `npm run token` (which never opens the database) mints tokens the hub accepts.
 
-export const DEMO_DISTRICT = "130104000000";
+export const DEMO_DISTRICT = DEMO_DISTRICT_CODE;
 
 /** Dev token issuers. Government bodies share the government identity provider; each charity,
  * volunteer organization and agency has its own, so none can speak for another (issuer binding). */
@@ -44,24 +45,17 @@ const social = (code: string, kind: OrgKind, nameZh: string, nameEn: string): De
   roles: ROLES_BY_ORG_KIND[kind],
 });
 
-export const DEMO_SUBDISTRICTS = [
-  { code: "130104001000", nameZh: "东风街道(示例)", nameEn: "Dongfeng Subdistrict (demo)" },
-  { code: "130104002000", nameZh: "和平街道(示例)", nameEn: "Heping Subdistrict (demo)" },
-] as const;
+const pick = (level: "SUBDISTRICT" | "COMMUNITY") =>
+  DIVISIONS.filter((d) => d.level === level).map(({ code, nameZh, nameEn }) => ({ code, nameZh, nameEn }));
 
-export const DEMO_COMMUNITIES = [
-  { code: "130104001001", nameZh: "东风街道第一社区(示例)", nameEn: "Dongfeng Community 1 (demo)" },
-  { code: "130104001002", nameZh: "东风街道第二社区(示例)", nameEn: "Dongfeng Community 2 (demo)" },
-  { code: "130104001003", nameZh: "东风街道第三社区(示例)", nameEn: "Dongfeng Community 3 (demo)" },
-  { code: "130104002001", nameZh: "和平街道第一社区(示例)", nameEn: "Heping Community 1 (demo)" },
-  { code: "130104002002", nameZh: "和平街道第二社区(示例)", nameEn: "Heping Community 2 (demo)" },
-  { code: "130104002003", nameZh: "和平街道第三社区(示例)", nameEn: "Heping Community 3 (demo)" },
-] as const;
+/** The demo district's subdistricts and communities, from the division register. */
+export const DEMO_SUBDISTRICTS = pick("SUBDISTRICT");
+export const DEMO_COMMUNITIES = pick("COMMUNITY");
 
 export const DEMO_ORGANIZATIONS: readonly DemoOrganization[] = [
   gov("QX-MZJ", "CIVIL_AFFAIRS", "桥西区民政局(示例)", "District Civil Affairs Bureau (demo)"),
-  gov("QX-JD-DF", "SUBDISTRICT", DEMO_SUBDISTRICTS[0].nameZh, DEMO_SUBDISTRICTS[0].nameEn, DEMO_SUBDISTRICTS[0].code),
-  gov("QX-JD-HP", "SUBDISTRICT", DEMO_SUBDISTRICTS[1].nameZh, DEMO_SUBDISTRICTS[1].nameEn, DEMO_SUBDISTRICTS[1].code),
+  gov("QX-JD-DF", "SUBDISTRICT", DEMO_SUBDISTRICTS[0]!.nameZh, DEMO_SUBDISTRICTS[0]!.nameEn, DEMO_SUBDISTRICTS[0]!.code),
+  gov("QX-JD-HP", "SUBDISTRICT", DEMO_SUBDISTRICTS[1]!.nameZh, DEMO_SUBDISTRICTS[1]!.nameEn, DEMO_SUBDISTRICTS[1]!.code),
   ...DEMO_COMMUNITIES.map((c) =>
     gov(`QX-SQ-${c.code.slice(6, 9)}-${c.code.slice(9)}`, "COMMUNITY", c.nameZh, c.nameEn, c.code),
   ),

@@ -30,8 +30,8 @@ interface ResourceTemplate {
 }
 
 const DISTRICT = [DEMO_DISTRICT];
-const DONGFENG = [DEMO_SUBDISTRICTS[0].code];
-const HEPING = [DEMO_SUBDISTRICTS[1].code];
+const DONGFENG = [DEMO_SUBDISTRICTS[0]!.code];
+const HEPING = [DEMO_SUBDISTRICTS[1]!.code];
 
 const TEMPLATES: readonly ResourceTemplate[] = [
   // Charities (clause 18): projects that claim matched needs.

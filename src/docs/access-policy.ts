@@ -41,13 +41,13 @@ const MASK_SAMPLES: ReadonlyArray<{ readonly name: string; readonly before: stri
   sample(maskIdNumber, "139901199001011234"),
   sample(maskBirthDate, "1990-05-17"),
   sample(maskPhone, "17400001234"),
-  sample(maskAddress, "东风街道第一社区 示例路12号"),
+  sample((address: string) => maskAddress(address, "130104001001"), "示例南巷12号3单元101", "maskAddress"),
   sample(maskBankAccount, "9990000000000005678"),
   { name: maskMoneyFen.name, before: `${fenToYuan(123_456)} yuan`, after: `${fenToYuan(maskMoneyFen(123_456))} yuan` },
 ];
 
-function sample(mask: (value: string) => string, before: string) {
-  return { name: mask.name, before, after: mask(before) };
+function sample(mask: (value: string) => string, before: string, name = mask.name) {
+  return { name, before, after: mask(before) };
 }
 
 /** The document's example jurisdiction: a subdistrict of the demo district. */

@@ -1,17 +1,22 @@
 // Masked forms: enough to recognise a record on a call with the household, not enough to identify
 // anyone from a leaked screen.
 
-/** `张三丰` → `张**`; a single character stays `*`. */
+import { findDivision } from "../shared/divisions.js";
+
+/** `张三丰` → `张**`: the surname and a fixed-length mask, so the length tells nothing; one character → `**`. */
 export function maskName(name: string): string {
   const chars = Array.from(name);
-  if (chars.length <= 1) return "*";
-  return chars[0] + "*".repeat(chars.length - 1);
+  return chars.length <= 1 ? "**" : `${chars[0]}**`;
 }
 
-/** `139901199001011234` → `139901********1234` (address code and last four). */
+/**
+ * `139901199001011234` → `139901************`: the address code only. No birth digit, sequence or
+ * check character survives, so with a birth year and sex beside it a number still has ~180,000
+ * candidates (tests/privacy/inference.test.ts holds every remit to at least 1,000).
+ */
 export function maskIdNumber(idNumber: string): string {
-  if (idNumber.length !== 18) return "*".repeat(idNumber.length);
-  return `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
+  if (idNumber.length !== 18) return "*".repeat(18);
+  return `${idNumber.slice(0, 6)}${"*".repeat(12)}`;
 }
 
 /** `17400001234` → `174****1234`. */
@@ -25,10 +30,9 @@ export function maskBirthDate(isoDate: string): string {
   return `${isoDate.slice(0, 4)}-**-**`;
 }
 
-/** An address cut to its first segment (the community), the rest starred. */
-export function maskAddress(address: string): string {
-  const cut = address.search(/[\s\d]/);
-  return `${cut > 0 ? address.slice(0, cut) : ""}***`;
+/** An address shown only as its community's name (from the division register), never a street. */
+export function maskAddress(_address: string, areaCode: string): string {
+  return `${findDivision(areaCode)?.nameZh ?? ""}***`;
 }
 
 /** Money (fen) rounded down to a 500-yuan band. */

@@ -22,8 +22,9 @@ type Revealed<V> = V extends Sealed<infer T> ? T : V;
 
 export interface FieldRule<V> {
   readonly category: DataCategory;
-  /** How to show the value when access is MASKED; without one, MASKED means WITHHELD. */
-  readonly mask?: (value: NonNullable<Revealed<V>>) => NonNullable<Revealed<V>>;
+  /** How to show the value when access is MASKED; without one, MASKED means WITHHELD. A mask may read
+   * the record's other fields (an address shows its community from the area code). */
+  readonly mask?: (value: NonNullable<Revealed<V>>, record: Readonly<Record<string, unknown>>) => NonNullable<Revealed<V>>;
   /** Minimum necessity: only these org kinds may ever see the value in full. */
   readonly fullOnlyFor?: ReadonlySet<OrgKind>;
 }
@@ -153,7 +154,7 @@ export class Projector {
         continue;
       }
       const rule = (catalogue.fields as Record<string, FieldRule<unknown>>)[d.field]!;
-      out[d.field] = value != null ? rule.mask!(value) : null;
+      out[d.field] = value != null ? rule.mask!(value, record) : null;
       redactions.push({ field: d.field, access: "MASKED", reason: d.reason ?? "OUT_OF_REMIT" });
     }
     out.redactions = redactions;
