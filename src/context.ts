@@ -8,6 +8,7 @@ import { createGrantLoader } from "./modules/grants/index.js";
 import { createHouseholdLoaders } from "./modules/households/index.js";
 import { createOrganizationLoaders } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
+import type { LookupLimiter } from "./privacy/lookups.js";
 import { Projector } from "./privacy/project.js";
 
 // Composition root of one request: the verified caller, fresh loaders (never shared across requests
@@ -29,15 +30,16 @@ export function createContext(args: {
   principal: Principal | null;
   authError?: AuthError | null;
   purpose?: string | null;
+  lookups: LookupLimiter;
 }): HubContext {
-  const { requestId, db, cipher, principal } = args;
+  const { requestId, db, cipher, principal, lookups } = args;
   const audit = new AccessRecorder();
   return {
     requestId,
     principal,
     authError: args.authError ?? null,
     viewer: principal
-      ? { principal, projector: new Projector(principal, audit), db, cipher, loaders: createLoaders(db, principal), audit, requestId }
+      ? { principal, projector: new Projector(principal, audit), db, cipher, loaders: createLoaders(db, principal), audit, requestId, lookups }
       : null,
     audit,
     purpose: args.purpose ?? null,

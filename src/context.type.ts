@@ -8,6 +8,7 @@ import type { HouseholdRow, PersonRow } from "./modules/households/households.ta
 import type { OrganizationRow } from "./modules/organizations/organizations.table.js";
 import type { DataCategory } from "./privacy/categories.js";
 import type { FieldCipher } from "./privacy/crypto.js";
+import type { LookupLimiter } from "./privacy/lookups.js";
 import type { Projector } from "./privacy/project.js";
 
 // The per-request context, as types only: what resolvers, decorators and services import. The
@@ -42,6 +43,8 @@ export interface Viewer {
   /** This request's disclosures and denials, written to the access log before the response. */
   readonly audit: AccessRecorder;
   readonly requestId: string;
+  /** The hub's per-caller budget of lookups by identifier. */
+  readonly lookups: LookupLimiter;
 }
 
 export interface HubContext {

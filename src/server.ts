@@ -15,6 +15,7 @@ import { databaseErrorOf } from "./db/errors.js";
 import type { Logger } from "./logger.js";
 import { OrganizationDirectory } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
+import { LookupLimiter, singleLookupRule, type LookupLimit } from "./privacy/lookups.js";
 import { HubError } from "./shared/errors.js";
 
 export interface HubOptions {
@@ -28,6 +29,8 @@ export interface HubOptions {
   readonly logger: Logger;
   /** Injectable clock for token checks in tests. */
   readonly now?: () => Date;
+  /** Lookups by identifier allowed per caller and period (default 30 a minute). */
+  readonly lookupLimit?: LookupLimit;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -49,7 +52,7 @@ const CLIENT_ERROR_CODES = new Set([
  * the request id and masked.
  */
 export function formatHubError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const original = hubErrorIn(unwrapResolverError(error));
   if (original instanceof HubError) {
     return {
       message: original.message,
@@ -84,6 +87,32 @@ export function formatHubError(formatted: GraphQLFormattedError, error: unknown,
   };
 }
 
+/** The HubError behind an error, also when graphql-js or Apollo wrapped it (validation rules do). */
+function hubErrorIn(error: unknown): unknown {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; depth++) {
+    if (e instanceof HubError) return e;
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  return error;
+}
+
+/** A response refused for a rate limit is HTTP 429 with Retry-After, whatever else it holds. */
+function rateLimitStatusPlugin(): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          const limited = response.body.singleResult.errors?.find((e) => e.extensions?.code === "RATE_LIMITED");
+          if (!limited) return;
+          response.http.status = 429;
+          response.http.headers.set("retry-after", String(limited.extensions?.retryAfterSeconds ?? 60));
+        },
+      };
+    },
+  };
+}
+
 export interface Hub {
   readonly httpServer: http.Server;
   readonly apollo: ApolloServer<HubContext>;
@@ -96,6 +125,7 @@ export interface Hub {
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { logger, db } = options;
   const directory = new OrganizationDirectory(db.db);
+  const lookups = new LookupLimiter(options.lookupLimit);
   const apollo = new ApolloServer<HubContext>({
     schema: options.schema,
     introspection: options.introspection,
@@ -103,8 +133,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // main.ts owns signal handling and shutdown order (HTTP → Apollo → database).
     stopOnTerminationSignals: false,
     // Apollo 5 wraps every resolver for cache hints by default; the hub sends no cache hints.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), accessLogPlugin(logger, new AccessLogWriter(db, options.cipher.auditKey))],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      accessLogPlugin(logger, new AccessLogWriter(db, options.cipher.auditKey)),
+      rateLimitStatusPlugin(),
+    ],
     formatError: (formatted, error) => formatHubError(formatted, error, logger),
+    validationRules: [singleLookupRule],
   });
   await apollo.start();
 
@@ -121,11 +157,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         findOrganization: (code) => directory.systemFindByCode(code),
         now: options.now,
       });
-      return createContext({ requestId, db: db.db, cipher: options.cipher, principal, purpose: purposeHeader ?? principal?.purpose ?? null });
+      return createContext({ requestId, db: db.db, cipher: options.cipher, principal, purpose: purposeHeader ?? principal?.purpose ?? null, lookups });
     } catch (err) {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
-        return createContext({ requestId, db: db.db, cipher: options.cipher, principal: null, authError: err });
+        return createContext({ requestId, db: db.db, cipher: options.cipher, principal: null, authError: err, lookups });
       }
       throw err;
     }

@@ -105,4 +105,51 @@ describe.each(databaseKinds())("lookup by resident ID number on %s", (kind) => {
       expect(errorCodes(await t.exec(await t.token("CH-ANKANG", "STAFF"), STATUS, { n: recipient.idNumber }))).toEqual(["FORBIDDEN"]);
     });
   });
+
+  describe("lookups are oracles: single per request, the same work whatever the answer, logged for the household", () => {
+    it("refuses 32 aliased assistanceStatus calls whole, before any of them runs", async () => {
+      const justice = await t.token("QX-SFJ", "OFFICER");
+      const aliases = Array.from({ length: 32 }, (_, i) => `a${i}: assistanceStatus(idNumber: "${unknown}") { isRecipient }`).join(" ");
+      t.statements.length = 0;
+      const r = await t.exec(justice, `{ ${aliases} }`);
+      expect(r.data).toBeUndefined();
+      expect(r.errors!.map((e) => e.extensions)).toEqual([{ code: "BAD_USER_INPUT", reason: "LOOKUPS_PER_REQUEST", limit: 1, value: 32 }]);
+      expect(t.statements).toEqual([]);
+    });
+
+    it("counts lookups spelled through fragments and inline fragments too", async () => {
+      const r = await t.exec(
+        civil,
+        `query ($n: String!) { ...one ... on Query { personByIdNumber(idNumber: $n) { id } } }
+         fragment one on Query { personByIdNumber(idNumber: $n) { id } }`,
+        { n: recipient.idNumber },
+      );
+      expect(r.errors!.map((e) => e.extensions?.reason)).toEqual(["LOOKUPS_PER_REQUEST"]);
+    });
+
+    it("runs the same statements for a recipient, a non-recipient, an outsider and an unknown number", async () => {
+      const justice = await t.token("QX-SFJ", "OFFICER");
+      const statementsFor = async (n: string) => {
+        t.statements.length = 0;
+        expect((await t.exec(justice, STATUS, { n })).errors).toBeUndefined();
+        return t.statements.filter((s) => !/access_log/.test(s));
+      };
+      const hit = await statementsFor(recipient.idNumber);
+      expect(hit).toHaveLength(1);
+      expect(await statementsFor(nonRecipient.idNumber)).toEqual(hit);
+      expect(await statementsFor(unknown)).toEqual(hit);
+    });
+
+    it("logs a number found outside the caller's scope in that household's access log, as a denied attempt", async () => {
+      const heping = await t.token("QX-JD-HP", "CASEWORKER");
+      const before = await t.db.db.$count(accessLog);
+      expect(errorCodes(await t.exec(heping, LOOKUP, { n: recipient.idNumber }))).toEqual(["NOT_FOUND"]);
+      const [entry] = await t.db.db.select().from(accessLog).where(sql`${accessLog.seq} > ${before}`);
+      const [{ householdId }] = await t.db.db.select({ householdId: persons.householdId }).from(persons).where(eq(persons.id, recipient.id)) as [{ householdId: string }];
+      expect(entry).toMatchObject({ outcome: "DENIED", householdIds: [householdId], orgCode: "QX-JD-HP" });
+      expect(disclosuresOf(entry!).map((d) => ({ outcome: d.outcome, entityType: d.entityType, entityIds: d.entityIds, detail: d.detail }))).toEqual([
+        { outcome: "DENIED", entityType: "Person", entityIds: [recipient.id], detail: "NOT_FOUND_OR_OUT_OF_SCOPE" },
+      ]);
+    });
+  });
 });

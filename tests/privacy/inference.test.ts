@@ -3,7 +3,6 @@ import { generateDemoDistrict } from "../../src/demo/generate.js";
 import type { PersonSource } from "../../src/modules/households/households.policy.js";
 import { PERSON_CATALOGUE } from "../../src/modules/households/index.js";
 import { OrgKind, ROLES_BY_ORG_KIND, type Role } from "../../src/modules/organizations/organizations.enums.js";
-import { DataCategory } from "../../src/privacy/categories.js";
 import { CONSENTABLE_CATEGORIES } from "../../src/privacy/policy.js";
 import { Projector, Sealed, type Grant } from "../../src/privacy/project.js";
 import { kindsThatMay } from "../../src/privacy/purpose.js";

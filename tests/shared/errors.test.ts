@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { ERROR_CLASSES, renderErrorReasons } from "../../src/docs/error-reasons.js";
+import { ERROR_CLASSES, ERROR_REASONS_END, ERROR_REASONS_START, renderErrorReasons } from "../../src/docs/error-reasons.js";
 import { formatHubError } from "../../src/server.js";
 import { HubError, type DomainErrorClass } from "../../src/shared/errors.js";
 
@@ -69,6 +69,7 @@ describe("domain errors", () => {
 
   it("are documented in the README exactly as the code defines them (run `npm run policy:doc`)", () => {
     const readme = readFileSync(path.resolve(SRC, "../README.md"), "utf8");
-    expect(readme).toContain(renderErrorReasons());
+    const block = readme.slice(readme.indexOf(ERROR_REASONS_START), readme.indexOf(ERROR_REASONS_END) + ERROR_REASONS_END.length);
+    expect(block).toBe(renderErrorReasons());
   });
 });

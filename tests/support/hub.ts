@@ -11,6 +11,7 @@ import type { Role } from "../../src/modules/organizations/organizations.enums.j
 import { buildHubSchema } from "../../src/schema.js";
 import { createHub, type Hub } from "../../src/server.js";
 import type { FieldCipher } from "../../src/privacy/crypto.js";
+import type { LookupLimit } from "../../src/privacy/lookups.js";
 import { testCipher } from "./cipher.js";
 import { openTestDatabase, type TestDatabaseKind } from "./databases.js";
 
@@ -35,7 +36,10 @@ export interface TestHub {
 }
 
 /** A hub on a fresh, migrated database seeded with the demo district, with its own dev issuers. */
-export async function startTestHub(kind: TestDatabaseKind, options: { seed?: boolean; now?: () => Date; cipher?: FieldCipher } = {}): Promise<TestHub> {
+export async function startTestHub(
+  kind: TestDatabaseKind,
+  options: { seed?: boolean; now?: () => Date; cipher?: FieldCipher; lookupLimit?: LookupLimit } = {},
+): Promise<TestHub> {
   const statements: string[] = [];
   const db = await openTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
   const cipher = options.cipher ?? testCipher();
@@ -52,6 +56,7 @@ export async function startTestHub(kind: TestDatabaseKind, options: { seed?: boo
     introspection: true,
     logger: pino({ level: "silent" }),
     now: options.now,
+    lookupLimit: options.lookupLimit,
   });
   statements.length = 0;
   return {

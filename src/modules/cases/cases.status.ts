@@ -1,8 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Viewer } from "../../context.type.js";
+import { scopeCondition } from "../../privacy/scope-sql.js";
 import { householdScope } from "../../privacy/scope.js";
 import { idNumberOrThrow } from "../../shared/validate.js";
-import { findPersonByIdIndex, idNumberIndex } from "../households/index.js";
+import { households, idNumberIndex, persons } from "../households/index.js";
 import type { AssistanceType } from "./cases.enums.js";
 import { cases } from "./cases.table.js";
 
@@ -14,18 +15,36 @@ export interface AssistanceStatus {
   readonly types: AssistanceType[];
 }
 
-/** An unknown person and a non-recipient get the same answer: the check discloses nothing else. */
+/**
+ * An unknown person, a person outside the caller's jurisdiction and a non-recipient get the same
+ * answer, from the same single statement: the check discloses nothing else, by content or timing.
+ * Every check is rate-limited and logged — for the household whose member it names, hit or not.
+ */
 export async function assistanceStatus(viewer: Viewer, idNumberArg: string): Promise<AssistanceStatus> {
   const { principal, db, cipher } = viewer;
   const idNumber = idNumberOrThrow(idNumberArg);
-  const found = await findPersonByIdIndex(db, householdScope(principal), idNumberIndex(cipher, idNumber.value));
-  const rows = found
-    ? await db
-        .selectDistinct({ type: cases.type })
-        .from(cases)
-        .where(and(eq(cases.householdId, found.household.id), eq(cases.status, "APPROVED")))
-        .orderBy(cases.type)
-    : [];
-  viewer.audit.disclosed("AssistanceStatus", found?.person.id ?? "no-match", found?.household.id ?? null, ["CASE"]);
-  return { isRecipient: rows.length > 0, types: rows.map((r) => r.type) };
+  await viewer.lookups.consumeOrThrow(principal);
+  const [found] = await db
+    .select({
+      personId: persons.id,
+      householdId: persons.householdId,
+      inScope: sql<boolean>`(${scopeCondition(householdScope(principal), { areaCode: households.areaCode, householdId: households.id })})`,
+      types: sql<AssistanceType[]>`coalesce((select array_agg(distinct ${cases.type} order by ${cases.type})::text[] from ${cases}
+        where ${cases.householdId} = ${persons.householdId} and ${cases.status} = 'APPROVED'), '{}')`,
+    })
+    .from(persons)
+    .innerJoin(households, eq(households.id, persons.householdId))
+    .where(eq(persons.idNumberBidx, idNumberIndex(cipher, idNumber.value)))
+    .limit(1);
+  if (!found) {
+    viewer.audit.disclosed("AssistanceStatus", "no-match", null, ["IDENTITY"]);
+    return { isRecipient: false, types: [] };
+  }
+  if (!found.inScope) {
+    // The household learns that someone outside its jurisdiction asked; the caller learns nothing.
+    viewer.audit.denied("AssistanceStatus", "NOT_FOUND_OR_OUT_OF_SCOPE", found.personId, found.householdId);
+    return { isRecipient: false, types: [] };
+  }
+  viewer.audit.disclosed("AssistanceStatus", found.personId, found.householdId, ["IDENTITY", "CASE"]);
+  return { isRecipient: found.types.length > 0, types: found.types };
 }

@@ -60,15 +60,24 @@ export async function insertHouseholdWithMembers(args: {
 }
 
 /**
- * A person by the blind index of their ID number, within the caller's scope. Found and
- * out-of-scope cost the same single query, so timing does not tell them apart.
+ * A person by the blind index of their ID number, and whether their household is inside the caller's
+ * scope. One statement whatever the answer (found in scope, found outside it, unknown), so neither
+ * timing nor statement count tells them apart; an out-of-scope hit is for the access log only.
  */
-export async function findPersonByIdIndex(db: Database, scope: RecordScope, idNumberBidx: string): Promise<{ person: PersonRow; household: HouseholdRow } | null> {
+export async function findPersonByIdIndex(
+  db: Database,
+  scope: RecordScope,
+  idNumberBidx: string,
+): Promise<{ person: PersonRow; household: HouseholdRow; inScope: boolean } | null> {
   const [row] = await db
-    .select({ person: persons, household: households })
+    .select({
+      person: persons,
+      household: households,
+      inScope: sql<boolean>`(${scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id })})`,
+    })
     .from(persons)
     .innerJoin(households, eq(households.id, persons.householdId))
-    .where(and(eq(persons.idNumberBidx, idNumberBidx), scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id })))
+    .where(eq(persons.idNumberBidx, idNumberBidx))
     .limit(1);
   return row ?? null;
 }

@@ -129,7 +129,9 @@ export async function householdInScope(viewer: Viewer, householdId: string): Pro
 
 /**
  * Lookup by resident ID number (keyed blind index, never a plaintext comparison). Only callers who
- * may read ID numbers in full may look one up; every lookup is in the access log, a miss as DENIED.
+ * may read ID numbers in full may look one up; every lookup is rate-limited and in the access log —
+ * a hit as the disclosure it is, a number found outside the caller's scope as a denied attempt in that
+ * household's log, an unknown number as a denied attempt. The three run the same single statement.
  */
 export async function personByIdNumber(viewer: Viewer, idNumberArg: string): Promise<PersonView> {
   const { principal, projector, cipher, loaders } = viewer;
@@ -139,9 +141,10 @@ export async function personByIdNumber(viewer: Viewer, idNumberArg: string): Pro
     throw new HouseholdError("LOOKUP_OUTSIDE_REMIT", "looking people up by ID number is outside your remit");
   }
   const idNumber = idNumberOrThrow(idNumberArg);
+  await viewer.lookups.consumeOrThrow(principal);
   const found = await findPersonByIdIndex(viewer.db, scope, idNumberIndex(cipher, idNumber.value));
-  if (!found) {
-    viewer.audit.denied("Person", "NOT_FOUND_OR_OUT_OF_SCOPE");
+  if (!found?.inScope) {
+    viewer.audit.denied("Person", "NOT_FOUND_OR_OUT_OF_SCOPE", found?.person.id, found?.household.id);
     throw new HouseholdError("PERSON_NOT_FOUND", "person not found");
   }
   const grantOf = await grantResolver({ loaders, scope, householdIds: [found.household.id] });
