@@ -1,5 +1,7 @@
 import {
+  getArgumentValues,
   getNamedType,
+  getVariableValues,
   isAbstractType,
   isObjectType,
   Kind,
@@ -10,7 +12,6 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValueNode,
 } from "graphql";
 import type { ShownFields } from "./recorder.js";
 
@@ -20,8 +21,10 @@ import type { ShownFields } from "./recorder.js";
 // A field counts as shown when the operation selects it, or when an argument names it — a filter
 // (`cases(filter: { status })` reveals the status of every case it returns), a lookup
 // (`personByIdNumber(idNumber)` ties the person to the number) — on the type the field returns (a
-// connection's node type). Conservative wherever it cannot tell: @skip/@include are ignored, and a
-// field the schema does not expose under the projected name always counts as shown.
+// connection's node type). Arguments are read as the executor reads them: variables coerced with
+// their defaults, argument defaults applied, so a filter is counted however it was supplied.
+// Conservative wherever it cannot tell: @skip/@include are ignored, and a field the schema does not
+// expose under the projected name always counts as shown.
 
 /** The fields the operation showed, as the recorder asks for them. */
 export function shownFields(
@@ -41,6 +44,9 @@ export function shownFields(
   const objectTypes = (type: GraphQLNamedType | null | undefined): readonly GraphQLObjectType[] =>
     !type ? [] : isObjectType(type) ? [type] : isAbstractType(type) ? schema.getPossibleTypes(type) : [];
   const spreading = new Set<string>();
+  // As execution coerces them; if coercion fails the operation never ran, and raw values stand in.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], { ...(variables ?? {}) });
+  const variableValues: Record<string, unknown> = coerced.coerced ?? { ...(variables ?? {}) };
 
   const walk = (set: SelectionSetNode, parents: readonly GraphQLObjectType[]) => {
     for (const selection of set.selections) {
@@ -52,9 +58,10 @@ export function shownFields(
           if (!def) continue;
           mark(parent, name);
           const returned = objectTypes(getNamedType(def.type));
+          const args = argumentsOf(def, selection, variableValues);
           for (const item of returned.flatMap(itemTypes)) {
-            for (const arg of selection.arguments ?? []) {
-              for (const key of [arg.name.value, ...objectKeys(arg.value, variables)]) if (item.getFields()[key]) mark(item, key);
+            for (const [argName, value] of Object.entries(args)) {
+              for (const key of [argName, ...objectKeys(value)]) if (item.getFields()[key]) mark(item, key);
             }
           }
           if (selection.selectionSet) walk(selection.selectionSet, returned);
@@ -88,12 +95,21 @@ function itemTypes(type: GraphQLObjectType): GraphQLObjectType[] {
   return node && isObjectType(node) ? [node] : [type];
 }
 
-/** The keys of an argument's input object, inline or from variables (a filter's fields). */
-function objectKeys(value: ValueNode, variables: Readonly<Record<string, unknown>> | undefined): string[] {
-  if (value.kind === Kind.OBJECT) return value.fields.map((f) => f.name.value);
-  if (value.kind === Kind.VARIABLE) {
-    const v = variables?.[value.name.value];
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? Object.keys(v) : [];
+/** A field's arguments with defaults applied; on a coercion error (the field never ran) those that are present. */
+function argumentsOf(
+  def: Parameters<typeof getArgumentValues>[0],
+  node: Parameters<typeof getArgumentValues>[1],
+  variableValues: Record<string, unknown>,
+): Record<string, unknown> {
+  try {
+    return getArgumentValues(def, node, variableValues);
+  } catch {
+    return Object.fromEntries((node.arguments ?? []).map((a) => [a.name.value, a.value.kind === Kind.VARIABLE ? variableValues[a.value.name.value] : {}]));
   }
-  return [];
+}
+
+/** The keys an input object holds (a filter's fields); null and absent fields filter nothing. */
+function objectKeys(value: unknown): string[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => (v === undefined || v === null ? [] : [k]));
 }

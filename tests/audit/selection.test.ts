@@ -45,9 +45,21 @@ describe("shownFields", () => {
 
   it("counts fields named by arguments on the records returned: filters inline or in variables, lookups", () => {
     expect(of(shownBy(`{ cases(first: 5, filter: { status: APPROVED }) { nodes { id } } }`), "Case", ["status", "type"])).toEqual(["status"]);
-    const viaVariables = shownBy(`query ($f: CaseFilter) { cases(first: 5, filter: $f) { totalCount } }`, { f: { type: "MEDICAL", status: null } });
+    const viaVariables = shownBy(`query ($f: CaseFilter) { cases(first: 5, filter: $f) { totalCount } }`, { f: { type: "MEDICAL", status: "APPROVED" } });
     expect(of(viaVariables, "Case", ["status", "type"])).toEqual(["status", "type"]);
+    // A null filter field filters nothing, so it shows nothing.
+    const nulled = shownBy(`query ($f: CaseFilter) { cases(first: 5, filter: $f) { totalCount } }`, { f: { type: "MEDICAL", status: null } });
+    expect(of(nulled, "Case", ["status", "type"])).toEqual(["type"]);
     expect(of(shownBy(`query ($n: String!) { personByIdNumber(idNumber: $n) { id } }`, { n: "x" }), "Person", PERSON)).toEqual(["idNumber"]);
+  });
+
+  it("reads arguments as execution does: a variable's default value counts exactly like a value sent", () => {
+    const defaulted = shownBy(`query ($f: CaseFilter = { status: APPROVED }) { cases(first: 5, filter: $f) { totalCount } }`);
+    expect(of(defaulted, "Case", ["status", "type"])).toEqual(["status"]);
+    const overridden = shownBy(`query ($f: CaseFilter = { status: APPROVED }) { cases(first: 5, filter: $f) { totalCount } }`, { f: { type: "MEDICAL" } });
+    expect(of(overridden, "Case", ["status", "type"])).toEqual(["type"]);
+    const defaultedScalar = shownBy(`query ($n: String = "13990119800101123X") { personByIdNumber(idNumber: $n) { id } }`);
+    expect(of(defaultedScalar, "Person", PERSON)).toEqual(["idNumber"]);
   });
 
   it("reads only the operation that ran", () => {

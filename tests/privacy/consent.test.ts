@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { changeLog, consents, organizations } from "../../src/db/schema.js";
+import { disclosuresOf } from "../../src/audit/index.js";
+import { accessLog, changeLog, consents, organizations } from "../../src/db/schema.js";
 import { databaseErrorOf } from "../../src/db/errors.js";
 import { systemGrantAccess, systemRevokeGrant } from "../../src/modules/grants/index.js";
 import { databaseKinds } from "../support/databases.js";
@@ -202,5 +203,20 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
       expect(errorCodes(await t.exec(heping, RECORD, { input: base() }))).toEqual(["NOT_FOUND"]);
       expect(errorCodes(await t.exec(charity, RECORD, { input: base() }))).toEqual(["FORBIDDEN"]);
     });
+  });
+
+  it("logs every read of a household's consent records, for that household", async () => {
+    const before = await t.db.db.$count(accessLog);
+    const list = await t.exec(community, `query ($id: ID!) { consents(householdId: $id) { id } }`, { id: household.id });
+    expect(list.errors).toBeUndefined();
+    const ids = (list.data!.consents as Array<{ id: string }>).map((c) => c.id);
+    expect(ids.length).toBeGreaterThan(0);
+    const entries = await t.db.db.select().from(accessLog).where(sql`${accessLog.seq} > ${before}`);
+    expect(entries.map((e) => ({ operation: e.operation, outcome: e.outcome, householdIds: e.householdIds }))).toEqual([
+      { operation: "Query.consents", outcome: "ALLOWED", householdIds: [household.id] },
+    ]);
+    expect(disclosuresOf(entries[0]!).map((d) => ({ entityType: d.entityType, entityIds: [...d.entityIds].sort() }))).toEqual([
+      { entityType: "Consent", entityIds: [...ids].sort() },
+    ]);
   });
 });

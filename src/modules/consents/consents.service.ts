@@ -138,6 +138,8 @@ async function consentViews(viewer: Viewer, rows: ConsentRow[], withdrawn: Reado
   const orgs = await viewer.loaders.organizationById.loadMany(rows.flatMap((r) => (r.recipientOrgId ? [r.recipientOrgId] : [])));
   const byId = new Map(orgs.flatMap((o) => (o && !(o instanceof Error) ? [[o.id, o] as const] : [])));
   return rows.map((r) => {
+    // A consent record names the household and whom it trusts with what: every read is logged.
+    viewer.audit.disclosed("Consent", r.id, r.householdId, []);
     const isWithdrawn = withdrawn.has(r.id);
     const org = r.recipientOrgId ? byId.get(r.recipientOrgId) : undefined;
     return {
