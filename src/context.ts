@@ -10,13 +10,14 @@ import { createOrganizationLoaders } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import type { LookupLimiter } from "./privacy/lookups.js";
 import { Projector } from "./privacy/project.js";
+import { householdScope } from "./privacy/scope.js";
 
 // Composition root of one request: the verified caller, fresh loaders (never shared across requests
 // or callers) and the projector that caches this caller's policy decisions.
 
 export function createLoaders(db: Database, principal: Principal): Loaders {
   return {
-    ...createHouseholdLoaders(db),
+    ...createHouseholdLoaders(db, householdScope(principal)),
     ...createOrganizationLoaders(db),
     grantsByHousehold: createGrantLoader(db, principal.org.id),
     consentsByHousehold: createConsentLoader(db, { orgId: principal.org.id, orgKind: principal.org.kind }),

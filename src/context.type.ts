@@ -19,6 +19,7 @@ import type { Projector } from "./privacy/project.js";
  * parent-authorized: call them only with ids taken from a record the caller already reached.
  */
 export interface Loaders {
+  /** Households in the caller's record scope; null outside it (nested relations re-check scope). */
   readonly householdById: DataLoader<string, HouseholdRow | null>;
   readonly membersByHouseholdId: DataLoader<string, readonly PersonRow[]>;
   readonly organizationById: DataLoader<string, OrganizationRow | null>;

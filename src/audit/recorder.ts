@@ -1,6 +1,6 @@
 import type { Principal } from "../auth/principal.js";
 import type { DataCategory } from "../privacy/categories.js";
-import type { DisclosureSink, FullFields } from "../privacy/project.js";
+import { ITEM_CATEGORY_SEPARATOR, type DisclosureSink, type FullFields } from "../privacy/project.js";
 import type { AccessDisclosure, AccessEntry } from "./access-log.js";
 
 interface Bucket {
@@ -92,7 +92,10 @@ export class AccessRecorder implements DisclosureSink {
     };
     for (const b of this.projections.values()) {
       const categories = new Set<DataCategory>();
-      for (const [field, category] of b.fullFields!) if (!args.shown || args.shown(b.entityType, field)) categories.add(category);
+      for (const [field, category] of b.fullFields!) {
+        // A field's per-item categories (`beneficiaryTags#HEALTH`) count when the field is shown.
+        if (!args.shown || args.shown(b.entityType, field.split(ITEM_CATEGORY_SEPARATOR, 1)[0]!)) categories.add(category);
+      }
       add(b, [...categories].sort());
     }
     for (const b of this.buckets.values()) add(b, [...b.categoriesFull].sort());

@@ -1,6 +1,7 @@
 import type { NewCaseRow } from "../modules/cases/cases.table.js";
 import type { HouseholdRecord, PersonRecord } from "../modules/households/households.table.js";
 import type { NewNeedRow } from "../modules/needs/needs.table.js";
+import { BeneficiaryTag } from "../modules/needs/needs.enums.js";
 import type { NewOrganizationRow } from "../modules/organizations/organizations.table.js";
 import type { NewResourceRow } from "../modules/resources/resources.table.js";
 
@@ -22,7 +23,7 @@ export type DemoPersonRow = WithId<PersonRecord> &
 export type DemoCaseRow = WithId<NewCaseRow> &
   Required<Pick<NewCaseRow, "decidedOn" | "nextReviewOn" | "monthlyBenefitFen">>;
 export type DemoNeedRow = WithId<NewNeedRow> &
-  Required<Pick<NewNeedRow, "caseId" | "description" | "amountFen" | "beneficiaryTags" | "status" | "neededBy">>;
+  Required<Pick<NewNeedRow, "caseId" | "description" | "noteCategory" | "amountFen" | "beneficiaryTags" | "status" | "neededBy">>;
 export type DemoResourceRow = WithId<NewResourceRow> &
   Required<
     Pick<
@@ -41,26 +42,9 @@ export interface DemoDistrict {
   readonly resources: DemoResourceRow[];
 }
 
-/**
- * Beneficiary and eligibility tags: one vocabulary for needs (who benefits) and resources (whom
- * they serve), so matching can compare them directly.
- */
-export const DEMO_TAGS = [
-  "elderly",
-  "living-alone",
-  "child",
-  "student",
-  "disability",
-  "serious-illness",
-  "unemployed",
-  "minimum-living",
-  "extreme-poverty",
-  "low-income",
-  "children-in-difficulty",
-  "disaster-affected",
-  "residence-permit",
-] as const;
-export type DemoTag = (typeof DEMO_TAGS)[number];
+/** The tag vocabulary (needs.enums.ts), for the generators. */
+export const DEMO_TAGS = BeneficiaryTag.values;
+export type DemoTag = BeneficiaryTag;
 
 /**
  * Demo-only money assumptions (fen per person per month). The eligibility module owns the real

@@ -1,4 +1,5 @@
 import type { AssistanceType } from "../modules/cases/cases.enums.js";
+import type { DataCategory } from "../privacy/categories.js";
 import { NeedCategory, NeedStatus, NeedUrgency } from "../modules/needs/needs.enums.js";
 import { addDays } from "./calendar.js";
 import type { OrgDirectory } from "./directory.js";
@@ -7,8 +8,10 @@ import type { HouseholdProfile } from "./profile.js";
 import { stableUuid, type Prng } from "./prng.js";
 
 // Needs: concrete, publishable requests (clause 18) recorded by communities, subdistricts and the
-// civil affairs bureau. Their free text is written to be shared with charities before consent,
-// so it comes only from fixed templates: no names, no ID numbers, no phones, no digits at all.
+// civil affairs bureau. Free text comes only from fixed templates: no names, no ID numbers, no
+// phones, no digits at all. What charities read before consent is the claimant-facing title, which
+// says no more than the need's category (CLAIMANT_TITLES); the template's detail is the internal
+// note, classed by what it is about (NOTE_CATEGORY) and shown only where that category is.
 
 type Weights<T> = readonly (readonly [T, number])[];
 
@@ -92,6 +95,40 @@ export const NEED_TEMPLATES: { readonly [C in NeedCategory]: readonly NeedTempla
     { title: "证件补办协助", description: "家庭成员需要补办相关证件以便申请救助,行动不便,需要协助办理。" },
     { title: "小家电维修与生活便利协助", description: "家中常用电器损坏,需要维修等生活便利协助。" },
   ],
+};
+
+/** Claimant-facing titles: the need's category in plain words, and nothing about the household. */
+export const CLAIMANT_TITLES: { readonly [C in NeedCategory]: readonly string[] } = {
+  BASIC_LIVING: ["基本生活物资支持", "生活补助支持"],
+  MEDICAL: ["医疗费用资助", "药品与护理用品资助"],
+  EDUCATION: ["助学资助", "学习用品支持"],
+  HOUSING: ["住房改善支持", "住房费用支持"],
+  EMPLOYMENT: ["就业帮扶", "岗位对接"],
+  CARE_SERVICE: ["居家照料服务", "上门探访服务"],
+  PSYCHOLOGICAL: ["心理支持服务"],
+  LEGAL: ["法律咨询与援助"],
+  HEATING: ["冬季取暖支持"],
+  DISASTER_RELIEF: ["受灾生活支持"],
+  REHABILITATION: ["康复服务支持", "辅助器具支持"],
+  CHILD_PROTECTION: ["儿童关爱服务"],
+  OTHER: ["生活便利协助"],
+};
+
+/** What a need's internal note is about, by the need's category. */
+export const NOTE_CATEGORY: { readonly [C in NeedCategory]: DataCategory } = {
+  BASIC_LIVING: "FINANCIAL",
+  MEDICAL: "HEALTH",
+  EDUCATION: "EDUCATION",
+  HOUSING: "HOUSING",
+  EMPLOYMENT: "EMPLOYMENT",
+  CARE_SERVICE: "HEALTH",
+  PSYCHOLOGICAL: "HEALTH",
+  LEGAL: "JUDICIAL",
+  HEATING: "FINANCIAL",
+  DISASTER_RELIEF: "HOUSING",
+  REHABILITATION: "DISABILITY",
+  CHILD_PROTECTION: "PROTECTION",
+  OTHER: "FINANCIAL",
 };
 
 /** Amount range in yuan for monetary categories; services carry no amount. */
@@ -296,8 +333,9 @@ function buildNeed(
           : orgs.civilAffairsId,
     category,
     urgency,
-    title: template.title,
-    description: template.description,
+    title: CLAIMANT_TITLES[category][NEED_TEMPLATES[category].indexOf(template) % CLAIMANT_TITLES[category].length]!,
+    description: `${template.title}:${template.description}`,
+    noteCategory: NOTE_CATEGORY[category],
     amountFen,
     areaCode,
     beneficiaryTags: beneficiaryTags(p, cases),

@@ -2,6 +2,7 @@ import type { Database } from "../db/client.js";
 import { sql } from "drizzle-orm";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../db/errors.js";
 import { assertValidPersonRow, sealHousehold, sealPerson } from "../modules/households/index.js";
+import { assertClaimantText } from "../modules/needs/index.js";
 import type { FieldCipher } from "../privacy/crypto.js";
 import { cases } from "../modules/cases/cases.table.js";
 import { households, persons } from "../modules/households/households.table.js";
@@ -68,6 +69,10 @@ export async function seedDemoDistrict(db: Database, cipher: FieldCipher, option
   const district = generateDemoDistrict(options);
   // The seed is a write path like any other: every ID number passes GB 11643 before it is stored.
   district.persons.forEach((p, i) => assertValidPersonRow(p, `persons[${i}]`));
+  // …and every need's claimant-facing text is free of the household's names and numbers.
+  const names = new Map<string, string[]>();
+  for (const p of district.persons) names.set(p.householdId, [...(names.get(p.householdId) ?? []), p.name]);
+  district.needs.forEach((n, i) => assertClaimantText(n.title, { field: `needs[${i}].title`, memberNames: names.get(n.householdId) ?? [] }));
   try {
     // Every statement goes through `tx`: PGlite has one connection, and a statement sent on `db`
     // while the transaction holds it would wait forever.

@@ -1,6 +1,6 @@
 import type { Principal } from "../auth/principal.js";
 import type { OrgKind } from "../modules/organizations/organizations.enums.js";
-import { accessBelow, minAccess, type Access, type DataCategory, type RedactionReason } from "./categories.js";
+import { DataCategory, accessBelow, minAccess, type Access, type RedactionReason } from "./categories.js";
 import { policyAccess, withoutConsentCap } from "./policy.js";
 
 // view = project(principal, entity, relationship, consents): every object that carries household
@@ -19,6 +19,7 @@ export class Sealed<T> {
 }
 
 type Revealed<V> = V extends Sealed<infer T> ? T : V;
+type ItemOf<V> = V extends readonly (infer I)[] ? I : NonNullable<V>;
 
 export interface FieldRule<V> {
   readonly category: DataCategory;
@@ -27,7 +28,16 @@ export interface FieldRule<V> {
   readonly mask?: (value: NonNullable<Revealed<V>>, record: Readonly<Record<string, unknown>>) => NonNullable<Revealed<V>>;
   /** Minimum necessity: only these org kinds may ever see the value in full. */
   readonly fullOnlyFor?: ReadonlySet<OrgKind>;
+  /**
+   * For a value whose items each reveal their own category (a need's beneficiary tags; a note classed
+   * by its content): every item is shown only where its category is FULL for the caller, and the
+   * field's own `category` is that of the value's existence (BASIC).
+   */
+  readonly itemCategory?: (item: ItemOf<Revealed<V>>) => DataCategory;
 }
+
+/** The separator of per-item entries in FullFields: `beneficiaryTags#HEALTH` is the field's HEALTH items. */
+export const ITEM_CATEGORY_SEPARATOR = "#";
 
 /** Every field of a projected entity with its data category; a field not listed cannot be shown. */
 export interface EntityCatalogue<S extends object> {
@@ -74,10 +84,15 @@ export interface Redaction {
   readonly reason: RedactionReason;
 }
 
+/** On every view, not enumerable and never a GraphQL field: the household the record concerns, for
+ * nested relations to re-check — whether or not the view itself discloses the household's id. */
+export const HOUSEHOLD_OF: unique symbol = Symbol("householdOf");
+
 export type View<S extends object> = { readonly [K in keyof S]: Revealed<S[K]> | null } & {
   readonly redactions: readonly Redaction[];
   /** The relationship this view was reached through; nested relations inherit it. */
   readonly grant: Grant;
+  readonly [HOUSEHOLD_OF]?: string | null;
 };
 
 interface FieldDecision {
@@ -88,6 +103,8 @@ interface FieldDecision {
 
 interface Decisions {
   readonly fields: readonly FieldDecision[];
+  /** For fields with per-item categories: the decision for each category an item may carry. */
+  readonly items: ReadonlyMap<string, ReadonlyMap<DataCategory, Omit<FieldDecision, "field">>>;
   /** The fields decided FULL whose category is sensitive (not BASIC). */
   readonly fullFields: FullFields;
 }
@@ -149,6 +166,21 @@ export class Projector {
       }
       const raw = (source as Record<string, unknown>)[d.field];
       const value = raw instanceof Sealed ? raw.reveal() : raw;
+      const items = decisions.items.get(d.field);
+      if (items && value != null) {
+        const rule = (catalogue.fields as Record<string, FieldRule<unknown>>)[d.field]!;
+        const decisionOf = (item: unknown) => items.get(rule.itemCategory!(item as never))!;
+        if (Array.isArray(value)) {
+          const refused = value.map(decisionOf).find((x) => x.access !== "FULL");
+          out[d.field] = value.filter((item) => decisionOf(item).access === "FULL");
+          if (refused) redactions.push({ field: d.field, access: "MASKED", reason: refused.reason ?? "OUT_OF_REMIT" });
+        } else {
+          const decided = decisionOf(value);
+          out[d.field] = decided.access === "FULL" ? value : null;
+          if (decided.access !== "FULL") redactions.push({ field: d.field, access: "WITHHELD", reason: decided.reason ?? "OUT_OF_REMIT" });
+        }
+        continue;
+      }
       if (d.access === "FULL") {
         out[d.field] = value ?? null;
         continue;
@@ -159,6 +191,7 @@ export class Projector {
     }
     out.redactions = redactions;
     out.grant = grant;
+    Object.defineProperty(out, HOUSEHOLD_OF, { value: (record[catalogue.keys.household] as string | null) ?? null, enumerable: false });
     return out as View<S>;
   }
 
@@ -184,11 +217,20 @@ export class Projector {
       const rules = catalogue.fields as Record<string, FieldRule<unknown>>;
       const fields = Object.entries(rules).map(([field, rule]) => ({ field, ...decideField(this.principal, rule, grant) }));
       const fullFields = new Map<string, DataCategory>();
+      const items = new Map<string, Map<DataCategory, Omit<FieldDecision, "field">>>();
       for (const d of fields) {
-        const category = rules[d.field]!.category;
-        if (d.access === "FULL" && category !== "BASIC") fullFields.set(d.field, category);
+        const rule = rules[d.field]!;
+        if (d.access === "FULL" && rule.category !== "BASIC") fullFields.set(d.field, rule.category);
+        if (!rule.itemCategory || d.access === "WITHHELD") continue;
+        const byCategory = new Map<DataCategory, Omit<FieldDecision, "field">>();
+        for (const category of DataCategory.values) {
+          const decided = decideField(this.principal, { category, fullOnlyFor: rule.fullOnlyFor }, grant);
+          byCategory.set(category, decided);
+          if (decided.access === "FULL" && category !== "BASIC") fullFields.set(`${d.field}${ITEM_CATEGORY_SEPARATOR}${category}`, category);
+        }
+        items.set(d.field, byCategory);
       }
-      decisions = { fields, fullFields };
+      decisions = { fields, items, fullFields };
       this.decisions.set(key, decisions);
     }
     return decisions;

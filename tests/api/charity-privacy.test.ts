@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { persons } from "../../src/db/schema.js";
+import { needs as needsTable, persons } from "../../src/db/schema.js";
 import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
@@ -42,7 +42,7 @@ describe.each(databaseKinds())("social forces never receive a member's identity 
       [`query ($id: ID!) { household(id: $id) { address members { ${MEMBER_FIELDS} } } }`, { id: ids.household }],
       [`{ cases(first: 100) { totalCount nodes { household { members { ${MEMBER_FIELDS} } } } } }`, {}],
       [`query ($id: ID!) { case(id: $id) { household { members { ${MEMBER_FIELDS} } } } }`, { id: ids.case }],
-      [`{ needs(first: 100) { totalCount nodes { title description household { address members { ${MEMBER_FIELDS} } } } } }`, {}],
+      [`{ needs(first: 100) { totalCount nodes { title note { category text } beneficiaryTags householdId householdPseudonym household { address members { ${MEMBER_FIELDS} } } } } }`, {}],
       [`query ($id: ID!) { need(id: $id) { household { address members { ${MEMBER_FIELDS} } } } }`, { id: ids.need }],
     ];
     for (const [query, variables] of queries) {
@@ -63,32 +63,40 @@ describe.each(databaseKinds())("social forces never receive a member's identity 
     expect(errorCodes(one)).toEqual(["NOT_FOUND"]);
   });
 
-  it("a charity sees published needs with the household's composition but no identity, and no redaction errors", async () => {
+  it("a charity sees published needs de-identified: no household, id or case, a per-need pseudonym, only tags and notes of categories it may see", async () => {
     const token = await t.token("CH-ANKANG", "PROJECT_MANAGER");
-    const r = await t.exec(token, `{ needs(first: 20) { totalCount nodes { status caseId household { householdNo areaCode address members { relationToHead sex ${MEMBER_FIELDS} } } } } }`);
+    const r = await t.exec(
+      token,
+      `{ needs(first: 100) { totalCount nodes { id status caseId householdId householdPseudonym beneficiaryTags note { category text } household { id } redactions { field access reason } } } }`,
+    );
     expect(r.errors).toBeUndefined();
-    const needs = r.data!.needs as { totalCount: number; nodes: Array<{ status: string; caseId: string | null; household: { address: string | null; members: Array<Record<string, unknown>> } }> };
-    expect(needs.totalCount).toBeGreaterThan(0);
+    type Node = { id: string; status: string; caseId: string | null; householdId: string | null; householdPseudonym: string; beneficiaryTags: string[]; note: unknown; household: unknown; redactions: Array<{ field: string }> };
+    const needs = r.data!.needs as { totalCount: number; nodes: Node[] };
+    // Published (OPEN or MATCHED) needs of the charity's district, from the demo's fixed seed.
+    const rows = await t.db.db.select({ id: needsTable.id, householdId: needsTable.householdId, status: needsTable.status, tags: needsTable.beneficiaryTags }).from(needsTable);
+    const published = rows.filter((n) => n.status === "OPEN" || n.status === "MATCHED");
+    expect(needs.totalCount).toBe(published.length);
+    const byId = new Map(rows.map((n) => [n.id, n]));
     for (const need of needs.nodes) {
-      expect(["OPEN", "MATCHED"]).toContain(need.status);
-      expect(need.caseId).toBeNull();
-      expect(need.household.address).toBeNull();
-      for (const m of need.household.members) {
-        expect(m).toMatchObject({ name: null, idNumber: null, phone: null, birthDate: null, monthlyIncome: null });
-        expect(m.relationToHead).not.toBeNull();
-        expect(m.redactions).toEqual([
-          { field: "name", access: "WITHHELD", reason: "NOT_ASSIGNED" },
-          { field: "idNumber", access: "WITHHELD", reason: "NOT_ASSIGNED" },
-          { field: "birthDate", access: "WITHHELD", reason: "NOT_ASSIGNED" },
-          { field: "phone", access: "WITHHELD", reason: "NO_CONSENT" },
-          { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-          { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-          { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-          { field: "studentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-          { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-          { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-        ]);
-      }
+      expect(need).toMatchObject({ caseId: null, householdId: null, note: null, household: null });
+      expect(need.householdPseudonym).toMatch(/^[0-9a-f]{16}$/);
+      // Tags revealing identity, health, disability, schooling, work, assistance, income, housing or
+      // protection are dropped; what stays is household composition.
+      const stored = byId.get(need.id)!.tags;
+      expect(need.beneficiaryTags).toEqual(stored.filter((tag) => tag === "living-alone"));
+      expect(need.redactions.map((x) => x.field)).toEqual(
+        ["householdId", "caseId", "note", ...(stored.some((tag) => tag !== "living-alone") ? ["beneficiaryTags"] : [])].sort((a, b) =>
+          ["householdId", "caseId", "note", "beneficiaryTags"].indexOf(a) - ["householdId", "caseId", "note", "beneficiaryTags"].indexOf(b),
+        ),
+      );
     }
+    // Two needs of one household do not share a pseudonym: needs cannot be linked into a profile.
+    const seen = new Map<string, string>();
+    for (const need of needs.nodes) {
+      const household = byId.get(need.id)!.householdId;
+      for (const [other, pseudonym] of seen) if (byId.get(other)!.householdId === household) expect(pseudonym).not.toBe(need.householdPseudonym);
+      seen.set(need.id, need.householdPseudonym);
+    }
+    expect(new Set(needs.nodes.map((n) => n.householdPseudonym)).size).toBe(needs.nodes.length);
   });
 });

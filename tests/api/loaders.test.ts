@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { households } from "../../src/db/schema.js";
 import { createHouseholdLoaders } from "../../src/modules/households/index.js";
+import { JURISDICTION_GRANT, type RecordScope } from "../../src/privacy/scope.js";
+
+const DISTRICT: RecordScope = { kind: "AREA", areaPrefix: "130104", grant: JURISDICTION_GRANT };
 import { databaseKinds } from "../support/databases.js";
 import { startTestHub, type TestHub } from "../support/hub.js";
 
@@ -48,7 +51,7 @@ describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
 
   it("loads N households' members with one query, in key order, empty for unknown keys", async () => {
     const rows = await t.db.db.select({ id: households.id }).from(households).limit(3);
-    const loaders = createHouseholdLoaders(t.db.db);
+    const loaders = createHouseholdLoaders(t.db.db, DISTRICT);
     t.statements.length = 0;
     const unknown = "00000000-0000-4000-8000-000000000000";
     const keys = [rows[2]!.id, unknown, rows[0]!.id, rows[1]!.id];
@@ -59,13 +62,15 @@ describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
     expect(results[0]!.length).toBeGreaterThan(0);
   });
 
-  it("loads households by id with one query and null for a missing id", async () => {
-    const rows = await t.db.db.select({ id: households.id }).from(households).limit(2);
-    const loaders = createHouseholdLoaders(t.db.db);
+  it("loads households by id with one query, null for a missing id and for one outside the caller's scope", async () => {
+    const rows = await t.db.db.select({ id: households.id, areaCode: households.areaCode }).from(households).orderBy(households.householdNo);
+    const dongfeng = rows.filter((r) => r.areaCode.startsWith("130104001"));
+    const heping = rows.find((r) => r.areaCode.startsWith("130104002"))!;
+    const loaders = createHouseholdLoaders(t.db.db, { kind: "AREA", areaPrefix: "130104001", grant: JURISDICTION_GRANT });
     t.statements.length = 0;
     const missing = "00000000-0000-4000-8000-000000000000";
-    const got = await loaders.householdById.loadMany([rows[1]!.id, missing, rows[0]!.id]);
+    const got = await loaders.householdById.loadMany([dongfeng[1]!.id, missing, heping.id, dongfeng[0]!.id]);
     expect(t.statements).toHaveLength(1);
-    expect(got.map((h) => (h && !(h instanceof Error) ? h.id : null))).toEqual([rows[1]!.id, null, rows[0]!.id]);
+    expect(got.map((h) => (h && !(h instanceof Error) ? h.id : null))).toEqual([dongfeng[1]!.id, null, null, dongfeng[0]!.id]);
   });
 });

@@ -9,7 +9,7 @@ import type { CaseSource } from "../../src/modules/cases/cases.policy.js";
 import { HOUSEHOLD_CATALOGUE, PERSON_CATALOGUE } from "../../src/modules/households/index.js";
 import type { HouseholdSource, PersonSource } from "../../src/modules/households/households.policy.js";
 import { NEED_CATALOGUE } from "../../src/modules/needs/index.js";
-import type { NeedSource } from "../../src/modules/needs/needs.policy.js";
+import { needSource, type NeedSource } from "../../src/modules/needs/needs.policy.js";
 import { OrgKind, ROLES_BY_ORG_KIND, type Role } from "../../src/modules/organizations/index.js";
 import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
 import { Projector, Sealed, type EntityCatalogue, type Grant } from "../../src/privacy/project.js";
@@ -30,7 +30,9 @@ type Json = Record<string, unknown>;
 
 // Selections built from the catalogues, so every field the policy knows is asked for.
 const REDACTIONS = "redactions { field access reason }";
-const fieldsOf = <S extends object>(catalogue: EntityCatalogue<S>) => Object.keys(catalogue.fields).join(" ");
+/** Object-valued fields need a selection of their own. */
+const SUBSELECTIONS: Record<string, string> = { note: "note { category text }" };
+const fieldsOf = <S extends object>(catalogue: EntityCatalogue<S>) => Object.keys(catalogue.fields).map((f) => SUBSELECTIONS[f] ?? f).join(" ");
 const PERSON = `${fieldsOf(PERSON_CATALOGUE)} ${REDACTIONS}`;
 const HOUSEHOLD = `${fieldsOf(HOUSEHOLD_CATALOGUE)} ${REDACTIONS} members { ${PERSON} }`;
 const CASE = `${fieldsOf(CASE_CATALOGUE)} ${REDACTIONS} household { ${HOUSEHOLD} }`;
@@ -204,22 +206,7 @@ describe("policy matrix: every org kind reads one household through every path, 
           nextReviewOn: c.nextReviewOn,
           monthlyBenefit: c.monthlyBenefitFen,
         })),
-      need: {
-        id: n!.id,
-        needNo: n!.needNo,
-        householdId: n!.householdId,
-        caseId: n!.caseId,
-        recordedByOrgId: n!.recordedByOrgId,
-        category: n!.category,
-        urgency: n!.urgency,
-        title: n!.title,
-        description: n!.description,
-        amount: n!.amountFen,
-        areaCode: n!.areaCode,
-        beneficiaryTags: n!.beneficiaryTags,
-        status: n!.status,
-        neededBy: n!.neededBy,
-      },
+      need: needSource(n!, t.cipher),
     };
     plain = {
       idNumbers: memberRows.map((p) => decrypt(p.idNumberEnc, ENCRYPTED_FIELDS.personIdNumber)),
@@ -339,8 +326,10 @@ describe("policy matrix: every org kind reads one household through every path, 
     const reachableCases = src.cases.filter((c) => reaches(hs, c));
     const ns = needScope(principal);
     const needReached = reaches(ns, { ...src.need, published: PUBLISHED_NEED_STATUSES.has(src.need.status) });
+    // A need does not vouch for its household: Need.household is there only if the household itself is
+    // in the caller's scope, under the caller's own grant on it (never the published need's).
     const needView = needReached
-      ? { ...wire("Need", projector.project(NEED_CATALOGUE, src.need, ns.grant) as Json), household: household(ns.grant) }
+      ? { ...wire("Need", projector.project(NEED_CATALOGUE, src.need, ns.grant) as Json), household: inHouseholdScope ? household(hs.grant) : null }
       : null;
     const firstCase = src.cases.find((c) => c.id === target.caseIds[0])!;
     return {

@@ -1,22 +1,27 @@
 import DataLoader from "dataloader";
-import { asc, inArray } from "drizzle-orm";
+import { and, asc, inArray } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { scopeCondition } from "../../privacy/scope-sql.js";
+import type { RecordScope } from "../../privacy/scope.js";
 import { households, persons, type HouseholdRow, type PersonRow } from "./households.table.js";
 
-// Per-request loaders. They are parent-authorized: call them only with ids taken from a record the
-// caller already reached in scope; the parent's grant then governs the projection.
+// Per-request loaders. `householdById` re-checks the caller's record scope (a case or a need does not
+// vouch for its household: a published need's household is not in a charity's scope);
+// `membersByHouseholdId` is parent-authorized: call it only for a household the caller reached.
 
 export interface HouseholdLoaders {
+  /** Households in the caller's record scope, by id; null outside it. */
   readonly householdById: DataLoader<string, HouseholdRow | null>;
   readonly membersByHouseholdId: DataLoader<string, readonly PersonRow[]>;
 }
 
 const RELATION_ORDER = ["HEAD", "SPOUSE", "PARENT", "GRANDPARENT", "SIBLING", "CHILD", "GRANDCHILD", "OTHER"];
 
-export function createHouseholdLoaders(db: Database): HouseholdLoaders {
+export function createHouseholdLoaders(db: Database, scope: RecordScope): HouseholdLoaders {
+  const inScope = scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id });
   return {
     householdById: new DataLoader(async (ids) => {
-      const rows = await db.select().from(households).where(inArray(households.id, [...ids]));
+      const rows = await db.select().from(households).where(and(inArray(households.id, [...ids]), inScope));
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),

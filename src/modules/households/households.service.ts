@@ -2,7 +2,7 @@ import type { Viewer } from "../../context.type.js";
 import { appendChangeEntries, changeEntriesFor } from "../../audit/index.js";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
 import { NATURAL_KEY } from "../../db/paging.js";
-import type { View } from "../../privacy/project.js";
+import { HOUSEHOLD_OF, type View } from "../../privacy/project.js";
 import { householdScope } from "../../privacy/scope.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { areaPrefixOrThrow, idNumberOrThrow, uuidOrThrow } from "../../shared/validate.js";
@@ -64,14 +64,20 @@ export async function membersOf(viewer: Viewer, household: HouseholdView): Promi
   return rows.map((r) => viewer.projector.project(PERSON_CATALOGUE, personSource(r, viewer.cipher), household.grant));
 }
 
-/** The household of a record the caller reached (a case, a need), under that record's grant. */
-export async function householdOf(
-  viewer: Viewer,
-  parent: { householdId: string | null; grant: HouseholdView["grant"] },
-): Promise<HouseholdView | null> {
-  if (!parent.householdId) return null;
-  const row: HouseholdRow | null = await viewer.loaders.householdById.load(parent.householdId);
-  return row ? viewer.projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, viewer.cipher), parent.grant) : null;
+/**
+ * The household of a record the caller reached (a case, a need), if the household itself is in the
+ * caller's record scope — the record does not vouch for it — and under the caller's own grant on the
+ * household. A published need's household is null to a charity until a claim puts it in scope.
+ */
+export async function householdOf(viewer: Viewer, parent: { readonly [HOUSEHOLD_OF]?: string | null }): Promise<HouseholdView | null> {
+  // The record's household, not its view's householdId field: that may be withheld from the caller.
+  const householdId = parent[HOUSEHOLD_OF];
+  if (!householdId) return null;
+  const row: HouseholdRow | null = await viewer.loaders.householdById.load(householdId);
+  if (!row) return null;
+  const scope = householdScope(viewer.principal);
+  const grantOf = await grantResolver({ loaders: viewer.loaders, scope, householdIds: [row.id] });
+  return viewer.projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, viewer.cipher), grantOf(row.id));
 }
 
 /** Single-window registration (一门受理): validated, atomic, returned as the caller may see it. */

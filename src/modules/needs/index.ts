@@ -1,4 +1,5 @@
 export * from "./needs.enums.js";
 export * from "./needs.table.js";
 export { NeedError, NeedErrorReason } from "./needs.errors.js";
-export { NEED_CATALOGUE } from "./needs.policy.js";
+export { NEED_CATALOGUE, TAG_CATEGORY, tagCategory, type NeedNote } from "./needs.policy.js";
+export { assertClaimantText, personalDataIn } from "./needs.validation.js";

@@ -33,3 +33,24 @@ export const NeedStatus = defineEnum("NeedStatus", {
   CANCELLED: "已撤销 — withdrawn",
 });
 export type NeedStatus = (typeof NeedStatus.values)[number];
+
+/**
+ * Beneficiary and eligibility tags: one vocabulary for needs (who benefits) and resources (whom they
+ * serve). Each tag reveals a category of the household's data (needs.policy.ts classes them).
+ */
+export const BeneficiaryTag = defineEnum("BeneficiaryTag", {
+  elderly: "老年人 — a member aged 60 or over",
+  "living-alone": "独居 — a one-person household",
+  child: "未成年人 — a member under 18",
+  student: "在校学生 — a member in school",
+  disability: "残疾 — a member with a disability certificate",
+  "serious-illness": "重病 — a member with a serious illness",
+  unemployed: "失业 — an able member out of work",
+  "minimum-living": "低保 — the household receives minimum living assistance",
+  "extreme-poverty": "特困 — a member receives extreme-poverty support",
+  "low-income": "低收入 — a low-income household",
+  "children-in-difficulty": "困境儿童 — a child in difficulty",
+  "disaster-affected": "受灾 — affected by a disaster",
+  "residence-permit": "居住证 — applies where it lives on a residence permit (clause 4)",
+});
+export type BeneficiaryTag = (typeof BeneficiaryTag.values)[number];

@@ -1,17 +1,50 @@
+import type { FieldCipher } from "../../privacy/crypto.js";
+import type { DataCategory } from "../../privacy/categories.js";
 import { defineCatalogue } from "../../privacy/project.js";
-import type { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
+import type { BeneficiaryTag, NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
 import type { NeedRow } from "./needs.table.js";
+
+/** What each beneficiary tag reveals about the household: a tag is shown only where its category is. */
+export const TAG_CATEGORY: { readonly [T in BeneficiaryTag]: DataCategory } = {
+  elderly: "IDENTITY", // an age band: derived from birth dates
+  child: "IDENTITY",
+  "living-alone": "BASIC", // household composition, visible as members' relations
+  "residence-permit": "IDENTITY", // as the household's residence status
+  student: "EDUCATION",
+  disability: "DISABILITY",
+  "serious-illness": "HEALTH",
+  unemployed: "EMPLOYMENT",
+  "minimum-living": "CASE", // assistance status
+  "extreme-poverty": "CASE",
+  "low-income": "FINANCIAL",
+  "children-in-difficulty": "PROTECTION",
+  "disaster-affected": "HOUSING",
+};
+
+/** A tag outside the vocabulary is treated as the strictest category until it is classed. */
+export function tagCategory(tag: string): DataCategory {
+  return (TAG_CATEGORY as Record<string, DataCategory | undefined>)[tag] ?? "PROTECTION";
+}
+
+/** The internal note of a need: free text, classed by what it is about. */
+export interface NeedNote {
+  readonly category: DataCategory;
+  readonly text: string;
+}
 
 export interface NeedSource {
   id: string;
   needNo: string;
+  /** The household's id on a need links all of its needs into one profile: it is identity. */
   householdId: string;
+  /** A per-need pseudonym for the household: stable for this need, different for each need. */
+  householdPseudonym: string;
   caseId: string | null;
   recordedByOrgId: string;
   category: NeedCategory;
   urgency: NeedUrgency;
   title: string;
-  description: string | null;
+  note: NeedNote | null;
   /** fen */
   amount: number | null;
   areaCode: string;
@@ -20,36 +53,41 @@ export interface NeedSource {
   neededBy: string | null;
 }
 
-// A need is published for matching: its own facts are BASIC; the link to a case reveals the
-// household's assistance status and is CASE.
+// A need is published for matching: its own facts are BASIC; the link to its household is IDENTITY
+// and to its case CASE; tags and the note reveal the categories they are classed under, item by item.
 export const NEED_CATALOGUE = defineCatalogue<NeedSource>("Need", { id: "id", household: "householdId" }, {
   id: { category: "BASIC" },
   needNo: { category: "BASIC" },
-  householdId: { category: "BASIC" },
+  householdId: { category: "IDENTITY" },
+  householdPseudonym: { category: "BASIC" },
   caseId: { category: "CASE" },
   recordedByOrgId: { category: "BASIC" },
   category: { category: "BASIC" },
   urgency: { category: "BASIC" },
   title: { category: "BASIC" },
-  description: { category: "BASIC" },
+  note: { category: "BASIC", itemCategory: (note) => note.category },
   amount: { category: "BASIC" },
   areaCode: { category: "BASIC" },
-  beneficiaryTags: { category: "BASIC" },
+  beneficiaryTags: { category: "BASIC", itemCategory: tagCategory },
   status: { category: "BASIC" },
   neededBy: { category: "BASIC" },
 });
 
-export function needSource(row: NeedRow): NeedSource {
+/** Blind-index purpose of the per-need household pseudonym. */
+const HOUSEHOLD_PSEUDONYM = "needs.household_pseudonym";
+
+export function needSource(row: NeedRow, cipher: FieldCipher): NeedSource {
   return {
     id: row.id,
     needNo: row.needNo,
     householdId: row.householdId,
+    householdPseudonym: cipher.blindIndex(row.id, HOUSEHOLD_PSEUDONYM).slice(0, 16),
     caseId: row.caseId,
     recordedByOrgId: row.recordedByOrgId,
     category: row.category,
     urgency: row.urgency,
     title: row.title,
-    description: row.description,
+    note: row.description !== null && row.noteCategory !== null ? { category: row.noteCategory, text: row.description } : null,
     amount: row.amountFen,
     areaCode: row.areaCode,
     beneficiaryTags: row.beneficiaryTags,

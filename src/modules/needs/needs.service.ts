@@ -29,7 +29,7 @@ export async function listNeeds(viewer: Viewer, args: { filter?: NeedFilter | nu
     limit: page.limit,
     totalCount,
     keyOf: (r) => r.needNo,
-    view: (r) => projector.project(NEED_CATALOGUE, needSource(r), scope.grant),
+    view: (r) => projector.project(NEED_CATALOGUE, needSource(r, viewer.cipher), scope.grant),
   });
 }
 
@@ -42,5 +42,5 @@ export async function getNeed(viewer: Viewer, id: string): Promise<NeedView> {
     viewer.audit.denied("Need", "NOT_IN_SCOPE", needId);
     throw new NeedError("NEED_NOT_FOUND", "need not found");
   }
-  return projector.project(NEED_CATALOGUE, needSource(row), scope.grant);
+  return projector.project(NEED_CATALOGUE, needSource(row, viewer.cipher), scope.grant);
 }

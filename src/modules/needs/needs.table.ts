@@ -1,4 +1,6 @@
-import { date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { dataCategoryEnum } from "../../privacy/privacy.table.js";
 import { areaCode, areaCodeCheck, id, timestamps } from "../../db/columns.js";
 import { cases } from "../cases/cases.table.js";
 import { households } from "../households/households.table.js";
@@ -24,9 +26,12 @@ export const needs = pgTable(
       .references(() => organizations.id, { onDelete: "restrict" }),
     category: needCategoryEnum("category").notNull(),
     urgency: needUrgencyEnum("urgency").notNull(),
-    /** Short, non-identifying summary; free text never holds names or numbers. */
+    /** The claimant-facing summary: checked on write (no ID-number- or phone-like string, no member's
+     * name) and saying no more than the need's category. */
     title: text("title").notNull(),
+    /** The internal note, classed by its content's category (note_category); never shown beyond it. */
     description: text("description"),
+    noteCategory: dataCategoryEnum("note_category"),
     /** Estimated amount in fen, when the need is monetary. */
     amountFen: integer("amount_fen"),
     areaCode: areaCode().notNull(),
@@ -43,6 +48,7 @@ export const needs = pgTable(
     index("needs_area_code_idx").on(t.areaCode),
     index("needs_status_category_idx").on(t.status, t.category),
     areaCodeCheck("needs_area_code_ck", t.areaCode),
+    check("needs_note_category_ck", sql`(${t.description} is null) = (${t.noteCategory} is null)`),
   ],
 );
 

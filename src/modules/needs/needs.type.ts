@@ -5,11 +5,21 @@ import { registerDomainEnum } from "../../shared/graphql/enums.js";
 import { RedactionType } from "../../privacy/redaction.type.js";
 import { MoneyScalar } from "../../shared/graphql/scalars.js";
 import { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
-import type { NeedSource } from "./needs.policy.js";
+import type { NeedNote, NeedSource } from "./needs.policy.js";
+import { DataCategory } from "../../privacy/categories.js";
 
 registerDomainEnum(NeedCategory, "需求类别 — category of need");
 registerDomainEnum(NeedUrgency, "紧急程度 — urgency");
 registerDomainEnum(NeedStatus, "需求状态 — need status");
+
+@ObjectType("NeedNote", { description: "需求备注 — a need's internal note and the data category its content belongs to" })
+export class NeedNoteType implements NeedNote {
+  @Field(() => DataCategory.object)
+  category!: DataCategory;
+
+  @Field(() => String)
+  text!: string;
+}
 
 @ObjectType("Need", { description: "救助需求 — a household's concrete need, published for matching (clause 18)" })
 export class NeedType implements View<NeedSource> {
@@ -19,8 +29,11 @@ export class NeedType implements View<NeedSource> {
   @Field(() => String)
   needNo!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "The household's id (IDENTITY): links a household's needs, so withheld from those who match" })
   householdId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "住户化名 — a pseudonym of the household for this need only: stable for the need, different for each need" })
+  householdPseudonym!: string | null;
 
   @Field(() => ID, { nullable: true, description: "The case the need arose from (CASE)" })
   caseId!: string | null;
@@ -34,11 +47,11 @@ export class NeedType implements View<NeedSource> {
   @Field(() => NeedUrgency.object, { nullable: true })
   urgency!: NeedUrgency | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "需求摘要 — the claimant-facing summary: no names or numbers, nothing beyond the need's category" })
   title!: string | null;
 
-  @Field(() => String, { nullable: true })
-  description!: string | null;
+  @Field(() => NeedNoteType, { nullable: true, description: "内部备注 — the internal note, shown only to those who may see its category" })
+  note!: NeedNoteType | null;
 
   @Field(() => MoneyScalar, { nullable: true, description: "Estimated amount" })
   amount!: number | null;
@@ -46,7 +59,7 @@ export class NeedType implements View<NeedSource> {
   @Field(() => String, { nullable: true })
   areaCode!: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: "受益人标签 — each tag is shown only where the category it reveals is (a health tag is HEALTH …)" })
   beneficiaryTags!: string[] | null;
 
   @Field(() => NeedStatus.object, { nullable: true })
