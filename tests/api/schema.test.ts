@@ -19,6 +19,19 @@ describe("the schema", () => {
     }
   });
 
+  it("names no table, column or other internal storage detail in any description", async () => {
+    const schema = await buildHubSchema();
+    const descriptions: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__")) continue;
+      descriptions.push(type.description ?? "");
+      if ("getFields" in type) for (const f of Object.values(type.getFields())) descriptions.push(f.description ?? "");
+    }
+    const words = /\b(table|column|row|sql|drizzle)s?\b/i;
+    const identifiers = /\b[a-z]+_[a-z_]+\b|\b(persons|households|cases|needs|access_log)\.[a-z_]+/;
+    expect(descriptions.filter((d) => words.test(d) || identifiers.test(d))).toEqual([]);
+  });
+
   // A diff here is a permission change: review it as one.
   it("exposes this permission surface", () => {
     const surface = permissionSurface().map((p) => {

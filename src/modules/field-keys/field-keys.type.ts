@@ -3,7 +3,7 @@ import type { FieldKeyRotation } from "./field-keys.service.js";
 
 @ObjectType("ReencryptedColumn")
 export class ReencryptedColumnType {
-  @Field(() => String, { description: "e.g. persons.id_number" })
+  @Field(() => String, { description: "Which protected values: members' ID numbers, phones or bank accounts" })
   column!: string;
 
   @Field(() => Int)

@@ -4,7 +4,7 @@ import { NeedError } from "./needs.errors.js";
 // identifies the household. Checked on every write path (the API's and the demo seed's).
 
 /** An 18-character resident ID number (or its 15-digit predecessor), separators allowed. */
-const ID_NUMBER_LIKE = /(?<![\dXx])(?:\d[\s-]?){14}(?:\d[\s-]?){0,2}[\dXx](?![\dXx])/;
+const ID_NUMBER_LIKE = /(?<![\dXx])(?:(?:\d[\s-]?){17}[\dXx]|(?:\d[\s-]?){14}\d)(?![\dXx])/;
 /** A mainland mobile number, with or without a +86 prefix and separators. */
 const PHONE_LIKE = /(?<!\d)(?:\+?86[\s-]?)?1[3-9](?:[\s-]?\d){9}(?!\d)/;
 

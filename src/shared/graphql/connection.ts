@@ -106,7 +106,7 @@ export function connectionOf<T extends object>(name: string, node: ClassType<T>)
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: "Rows in scope matching the filter" })
+    @Field(() => Int, { description: "Records in scope matching the filter" })
     totalCount!: number;
   }
   return Connection;
