@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { households, persons } from "../../src/db/schema.js";
+import { eq, like } from "drizzle-orm";
+import { changeLog, households, persons, registrationReviews } from "../../src/db/schema.js";
 import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
 import { idNumberCheckChar } from "../../src/shared/id-number.js";
 import { databaseKinds } from "../support/databases.js";
@@ -93,6 +94,48 @@ describe.each(databaseKinds())("registering a household on %s", (kind) => {
     const members = [{ relationToHead: "HEAD", name: "示例丁", idNumber: existing!.idNumber, workAbility: "FULL", employmentStatus: "EMPLOYED" }];
     const r = await rejected(civil, { input: input({}, members) }, "CONFLICT", /already registered in another household/);
     expect(JSON.stringify(r)).not.toContain(existing!.idNumber.slice(6));
+  });
+
+  it("accepts a number registered outside the registrar's scope exactly like a new one, and queues it for civil affairs' review", async () => {
+    const dongfeng = await t.token("QX-JD-DF", "CASEWORKER");
+    // A Heping member's number: outside Dongfeng's scope, so Dongfeng must learn nothing about it.
+    const [other] = await t.db.db
+      .select({ id: persons.id, enc: persons.idNumberEnc, householdId: persons.householdId })
+      .from(persons)
+      .innerJoin(households, eq(households.id, persons.householdId))
+      .where(like(households.areaCode, "130104002%"))
+      .limit(1);
+    const taken = t.cipher.decrypt(other!.enc, ENCRYPTED_FIELDS.personIdNumber);
+    const fresh = fictionalId("1968-07-08", 911);
+    const shape = (idNumber: string, name: string) => [{ relationToHead: "HEAD", name, idNumber, workAbility: "FULL", employmentStatus: "EMPLOYED" }];
+    const withTaken = await t.exec(dongfeng, REGISTER, { input: input({}, shape(taken, "示例子")) });
+    const withFresh = await t.exec(dongfeng, REGISTER, { input: input({}, shape(fresh, "示例丑")) });
+    // The same answer: no error, the household and its member as typed (differing only where the input does).
+    const strip = (r: GraphQLResult) => JSON.stringify(r).replaceAll(taken, "N").replaceAll(fresh, "N").replace(/QXH-\d+/g, "QXH").replace(/示例[子丑]/g, "X").replace(/"birthDate":"[^"]+","sex":"[A-Z]+"/, "B");
+    expect(withTaken.errors).toBeUndefined();
+    expect(strip(withTaken)).toBe(strip(withFresh));
+    // …and so does looking the number up afterwards: the registrar finds its own member either way.
+    const lookup = `query ($n: String!) { personByIdNumber(idNumber: $n) { name } }`;
+    expect(await t.exec(dongfeng, lookup, { n: taken })).toEqual({ data: { personByIdNumber: { name: "示例子" } } });
+    expect(await t.exec(dongfeng, lookup, { n: fresh })).toEqual({ data: { personByIdNumber: { name: "示例丑" } } });
+    // The household that held the number keeps it for everyone else.
+    expect(await t.exec(civil, `query ($n: String!) { personByIdNumber(idNumber: $n) { id } }`, { n: taken })).toEqual({ data: { personByIdNumber: { id: other!.id } } });
+
+    // Civil affairs sees the duplicate in its review queue, both households named; the change log has it.
+    const queue = await t.exec(civil, `{ registrationReviews(first: 10, status: OPEN) { totalCount nodes { status conflictingPersonId household { householdNo } conflictingHousehold { id } } } }`);
+    const newNo = (withTaken.data!.registerHousehold as { household: { householdNo: string } }).household.householdNo;
+    expect(queue).toEqual({
+      data: { registrationReviews: { totalCount: 1, nodes: [{ status: "OPEN", conflictingPersonId: other!.id, household: { householdNo: newNo }, conflictingHousehold: { id: other!.householdId } }] } },
+    });
+    const [review] = await t.db.db.select().from(registrationReviews);
+    const logged = await t.db.db.select({ entityType: changeLog.entityType, field: changeLog.field }).from(changeLog).where(eq(changeLog.entityId, review!.id));
+    expect(logged.map((l) => `${l.entityType}.${l.field}`).sort()).toEqual([
+      "RegistrationReview.conflictingPersonId",
+      "RegistrationReview.personId",
+      "RegistrationReview.status",
+    ]);
+    // The queue is civil affairs' alone.
+    expect(errorCodes(await t.exec(dongfeng, `{ registrationReviews(first: 1) { totalCount } }`))).toEqual(["FORBIDDEN"]);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { desc, eq, or, sql } from "drizzle-orm";
 import type { Viewer } from "../../context.type.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import { householdScope } from "../../privacy/scope.js";
@@ -24,17 +24,21 @@ export async function assistanceStatus(viewer: Viewer, idNumberArg: string): Pro
   const { principal, db, cipher } = viewer;
   const idNumber = idNumberOrThrow(idNumberArg);
   await viewer.lookups.consumeOrThrow(principal);
+  const bidx = idNumberIndex(cipher, idNumber.value);
+  const inScope = sql<boolean>`(${scopeCondition(householdScope(principal), { areaCode: households.areaCode, householdId: households.id })})`;
   const [found] = await db
     .select({
       personId: persons.id,
       householdId: persons.householdId,
-      inScope: sql<boolean>`(${scopeCondition(householdScope(principal), { areaCode: households.areaCode, householdId: households.id })})`,
+      inScope,
       types: sql<AssistanceType[]>`coalesce((select array_agg(distinct ${cases.type} order by ${cases.type})::text[] from ${cases}
         where ${cases.householdId} = ${persons.householdId} and ${cases.status} = 'APPROVED'), '{}')`,
     })
     .from(persons)
     .innerJoin(households, eq(households.id, persons.householdId))
-    .where(eq(persons.idNumberBidx, idNumberIndex(cipher, idNumber.value)))
+    // A number registered twice (one pending duplicate review) answers for the registered person.
+    .where(or(eq(persons.idNumberBidx, bidx), eq(persons.pendingIdNumberBidx, bidx)))
+    .orderBy(desc(inScope), sql`${persons.pendingIdNumberBidx} is null desc`)
     .limit(1);
   if (!found) {
     viewer.audit.disclosed("AssistanceStatus", "no-match", null, ["IDENTITY"]);

@@ -72,3 +72,9 @@ export const EmploymentStatus = defineEnum("EmploymentStatus", {
   NOT_IN_LABOUR_FORCE: "非劳动力 — not in the labour force (child, student, unable)",
 });
 export type EmploymentStatus = (typeof EmploymentStatus.values)[number];
+
+export const RegistrationReviewStatus = defineEnum("RegistrationReviewStatus", {
+  OPEN: "待核查 — a registration names an ID number already registered elsewhere; not yet reviewed",
+  RESOLVED: "已处理 — civil affairs has resolved the duplicate",
+});
+export type RegistrationReviewStatus = (typeof RegistrationReviewStatus.values)[number];

@@ -1,4 +1,5 @@
-import { and, eq, like, sql, type SQL } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
@@ -50,34 +51,68 @@ export async function insertHouseholdWithMembers(args: {
   cipher: FieldCipher;
   household: Omit<HouseholdRecord, "householdNo" | "id">;
   members: ReadonlyArray<Omit<PersonRecord, "householdId" | "id">>;
+  /** Blind indexes already registered outside the registrar's scope: those members are held pending review. */
+  pendingIndexes?: ReadonlySet<string>;
 }): Promise<{ household: HouseholdRow; members: PersonRow[] }> {
   const { tx, cipher, household, members } = args;
+  const pending = args.pendingIndexes ?? new Set<string>();
   const [seq] = await tx.select({ n: sql<string>`nextval('household_no_seq')` }).from(sql`(select 1) as one`);
   const householdNo = `QXH-${String(seq!.n).padStart(6, "0")}`;
   const [row] = await tx.insert(households).values(sealHousehold({ ...household, householdNo }, cipher)).returning();
-  const memberRows = await tx.insert(persons).values(members.map((m) => sealPerson({ ...m, householdId: row!.id }, cipher))).returning();
+  const memberRows = await tx
+    .insert(persons)
+    .values(
+      members.map((m) => {
+        const sealed = sealPerson({ ...m, householdId: row!.id }, cipher);
+        if (!pending.has(sealed.idNumberBidx)) return sealed;
+        // A stand-in keeps the unique index to the registration that holds the number; lookups
+        // also read the pending column, so the registrar finds its member as for any other.
+        const standIn = cipher.blindIndex(`${sealed.idNumberBidx}:${randomUUID()}`, PENDING_STAND_IN);
+        return { ...sealed, idNumberBidx: standIn, pendingIdNumberBidx: sealed.idNumberBidx };
+      }),
+    )
+    .returning();
   return { household: row!, members: memberRows };
 }
 
+const PENDING_STAND_IN = "persons.id_number.pending";
+
+/** Which of these blind indexes are registered (not pending), and whether in the caller's scope. */
+export async function findRegisteredIndexes(
+  db: Database,
+  scope: RecordScope,
+  idNumberBidxs: readonly string[],
+): Promise<Array<{ idNumberBidx: string; personId: string; inScope: boolean }>> {
+  if (idNumberBidxs.length === 0) return [];
+  return db
+    .select({
+      idNumberBidx: persons.idNumberBidx,
+      personId: persons.id,
+      inScope: sql<boolean>`(${scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id })})`,
+    })
+    .from(persons)
+    .innerJoin(households, eq(households.id, persons.householdId))
+    .where(inArray(persons.idNumberBidx, [...idNumberBidxs]));
+}
+
 /**
- * A person by the blind index of their ID number, and whether their household is inside the caller's
- * scope. One statement whatever the answer (found in scope, found outside it, unknown), so neither
- * timing nor statement count tells them apart; an out-of-scope hit is for the access log only.
+ * A person by the blind index of their ID number (registered or pending review), and whether their
+ * household is inside the caller's scope — an in-scope match first, then a registered one. One
+ * statement whatever the answer (found in scope, found outside it, unknown), so neither timing nor
+ * statement count tells them apart; an out-of-scope hit is for the access log only.
  */
 export async function findPersonByIdIndex(
   db: Database,
   scope: RecordScope,
   idNumberBidx: string,
 ): Promise<{ person: PersonRow; household: HouseholdRow; inScope: boolean } | null> {
+  const inScope = sql<boolean>`(${scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id })})`;
   const [row] = await db
-    .select({
-      person: persons,
-      household: households,
-      inScope: sql<boolean>`(${scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id })})`,
-    })
+    .select({ person: persons, household: households, inScope })
     .from(persons)
     .innerJoin(households, eq(households.id, persons.householdId))
-    .where(eq(persons.idNumberBidx, idNumberBidx))
+    .where(or(eq(persons.idNumberBidx, idNumberBidx), eq(persons.pendingIdNumberBidx, idNumberBidx)))
+    .orderBy(desc(inScope), sql`${persons.pendingIdNumberBidx} is null desc`)
     .limit(1);
   return row ?? null;
 }

@@ -7,7 +7,9 @@ import { PageArgs, type Page } from "../../shared/graphql/connection.js";
 import { HouseholdFilterInput, RegisterHouseholdInput, RegisterHouseholdPayload } from "./households.input.js";
 import { ID_LOOKUP_KINDS } from "./households.policy.js";
 import { getHousehold, listHouseholds, membersOf, personByIdNumber, registerHousehold, type HouseholdView, type PersonView } from "./households.service.js";
-import { HouseholdConnection, HouseholdType, PersonType } from "./households.type.js";
+import { RegistrationReviewStatus } from "./households.enums.js";
+import { listRegistrationReviews, type RegistrationReviewView } from "./households.reviews.js";
+import { HouseholdConnection, HouseholdType, PersonType, RegistrationReviewConnection } from "./households.type.js";
 
 @Resolver(() => HouseholdType)
 export class HouseholdResolver {
@@ -45,6 +47,18 @@ export class HouseholdResolver {
     @CurrentViewer() viewer: Viewer,
   ): Promise<{ household: HouseholdView }> {
     return { household: await registerHousehold(viewer, input) };
+  }
+
+  @Allow({ kinds: ["CIVIL_AFFAIRS"], roles: ["ADMIN", "CASEWORKER", "APPROVER"] })
+  @Query(() => RegistrationReviewConnection, {
+    description: "重复登记核查 — registrations naming an ID number already registered in another household, for civil affairs to resolve",
+  })
+  registrationReviews(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg("status", () => RegistrationReviewStatus.object, { nullable: true }) status: RegistrationReviewStatus | null,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<Page<RegistrationReviewView>> {
+    return listRegistrationReviews(viewer, { status, page });
   }
 
   @FieldResolver(() => [PersonType], { description: "家庭成员 — members, projected under the household's grant" })

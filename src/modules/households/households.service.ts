@@ -2,7 +2,7 @@ import type { Viewer } from "../../context.type.js";
 import { appendChangeEntries, changeEntriesFor } from "../../audit/index.js";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
 import { NATURAL_KEY } from "../../db/paging.js";
-import { HOUSEHOLD_OF, type View } from "../../privacy/project.js";
+import { HOUSEHOLD_OF, defineCatalogue, type View } from "../../privacy/project.js";
 import { householdScope } from "../../privacy/scope.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { areaPrefixOrThrow, idNumberOrThrow, uuidOrThrow } from "../../shared/validate.js";
@@ -17,8 +17,8 @@ import {
   type PersonSource,
 } from "./households.policy.js";
 import { idNumberIndex } from "./households.records.js";
-import { HouseholdRepository, findPersonByIdIndex, insertHouseholdWithMembers, type HouseholdFilter } from "./households.repository.js";
-import type { HouseholdRow } from "./households.table.js";
+import { HouseholdRepository, findPersonByIdIndex, findRegisteredIndexes, insertHouseholdWithMembers, type HouseholdFilter } from "./households.repository.js";
+import { registrationReviews, type HouseholdRow } from "./households.table.js";
 import { validateHouseholdRegistration, type HouseholdRegistrationData, type ValidPerson } from "./households.validation.js";
 
 export type HouseholdView = View<HouseholdSource>;
@@ -80,34 +80,67 @@ export async function householdOf(viewer: Viewer, parent: { readonly [HOUSEHOLD_
   return viewer.projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, viewer.cipher), grantOf(row.id));
 }
 
-/** Single-window registration (一门受理): validated, atomic, returned as the caller may see it. */
+/**
+ * Single-window registration (一门受理): validated, atomic, returned as the caller may see it. A
+ * member's ID number registered in a household the registrar can see is a CONFLICT (it could read
+ * that household anyway); one registered outside its scope is accepted exactly like a new number —
+ * the registrar learns nothing of the other household — and the member is held for civil affairs'
+ * duplicate review (registration_reviews), which the change log records.
+ */
 export async function registerHousehold(viewer: Viewer, input: HouseholdRegistrationData): Promise<HouseholdView> {
   const { principal, projector, cipher } = viewer;
   const { household, members } = validateHouseholdRegistration(input, principal.org.jurisdictionAreaCode);
-  let row: HouseholdRow;
-  try {
-    row = await viewer.db.transaction(async (tx) => {
-      const created = await insertHouseholdWithMembers({ tx, cipher, household, members });
-      const h = created.household;
-      const actor = { principal, requestId: viewer.requestId };
-      await appendChangeEntries(tx, [
-        ...changeEntriesFor({ ...actor, catalogue: HOUSEHOLD_CATALOGUE, entityId: h.id, householdId: h.id, before: null, after: { householdNo: h.householdNo, areaCode: h.areaCode, address: h.address, housingSituation: h.housingSituation, residenceStatus: h.residenceStatus } }),
-        ...created.members.flatMap((p, i) =>
-          changeEntriesFor({ ...actor, catalogue: PERSON_CATALOGUE, entityId: p.id, householdId: h.id, before: null, after: personAuditValues(members[i]!) }),
-        ),
-      ], cipher.auditKey);
-      return h;
-    });
-  } catch (err) {
-    const db = databaseErrorOf(err);
-    if (db?.code === UNIQUE_VIOLATION && db.constraint === "persons_id_number_bidx_uq") {
-      // Never echo the number: the caller knows which one it sent.
-      throw new HouseholdError("ID_NUMBER_REGISTERED", "a member's ID number is already registered in another household", { field: "input.members" });
+  const scope = householdScope(principal);
+  const indexes = members.map((m) => idNumberIndex(cipher, m.idNumber));
+  // A concurrent registration of the same number commits between our check and our insert: the
+  // unique index refuses ours, and one more attempt sees it and decides as above.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const row = await viewer.db.transaction(async (tx) => {
+        const registered = await findRegisteredIndexes(tx, scope, indexes);
+        if (registered.some((r) => r.inScope)) throw idNumberRegistered();
+        const elsewhere = new Map(registered.map((r) => [r.idNumberBidx, r.personId]));
+        const created = await insertHouseholdWithMembers({ tx, cipher, household, members, pendingIndexes: new Set(elsewhere.keys()) });
+        const h = created.household;
+        const reviews = created.members.flatMap((p, i) => {
+          const conflictingPersonId = elsewhere.get(indexes[i]!);
+          return conflictingPersonId ? [{ householdId: h.id, personId: p.id, conflictingPersonId, registeredByOrgId: principal.org.id }] : [];
+        });
+        const queued = reviews.length > 0 ? await tx.insert(registrationReviews).values(reviews).returning() : [];
+        const actor = { principal, requestId: viewer.requestId };
+        await appendChangeEntries(tx, [
+          ...changeEntriesFor({ ...actor, catalogue: HOUSEHOLD_CATALOGUE, entityId: h.id, householdId: h.id, before: null, after: { householdNo: h.householdNo, areaCode: h.areaCode, address: h.address, housingSituation: h.housingSituation, residenceStatus: h.residenceStatus } }),
+          ...created.members.flatMap((p, i) =>
+            changeEntriesFor({ ...actor, catalogue: PERSON_CATALOGUE, entityId: p.id, householdId: h.id, before: null, after: personAuditValues(members[i]!) }),
+          ),
+          ...queued.flatMap((q) =>
+            changeEntriesFor({ ...actor, catalogue: REVIEW_CATALOGUE, entityId: q.id, householdId: h.id, before: null, after: { status: q.status, personId: q.personId, conflictingPersonId: q.conflictingPersonId } }),
+          ),
+        ], cipher.auditKey);
+        return h;
+      });
+      return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, cipher), scope.grant);
+    } catch (err) {
+      const db = databaseErrorOf(err);
+      if (db?.code === UNIQUE_VIOLATION && db.constraint === "persons_id_number_bidx_uq") {
+        if (attempt < 2) continue;
+        throw idNumberRegistered();
+      }
+      throw err;
     }
-    throw err;
   }
-  return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, cipher), householdScope(principal).grant);
 }
+
+// Never echo the number: the caller knows which one it sent.
+const idNumberRegistered = () =>
+  new HouseholdError("ID_NUMBER_REGISTERED", "a member's ID number is already registered in another household", { field: "input.members" });
+
+/** A duplicate-review entry in the change log: which member is held and whose number it repeats. */
+const REVIEW_CATALOGUE = defineCatalogue<{ id: string; householdId: string; status: string; personId: string; conflictingPersonId: string }>(
+  "RegistrationReview",
+  { id: "id", household: "householdId" },
+  { id: { category: "BASIC" }, householdId: { category: "BASIC" }, status: { category: "BASIC" }, personId: { category: "BASIC" }, conflictingPersonId: { category: "BASIC" } },
+);
 
 /** A registered member's values in catalogue field names, for the change log. */
 function personAuditValues(p: ValidPerson): Partial<Record<keyof PersonSource, unknown>> {

@@ -10,7 +10,9 @@ import {
   Sex,
   StudentStatus,
   WorkAbility,
+  RegistrationReviewStatus,
 } from "./households.enums.js";
+import { organizations } from "../organizations/organizations.table.js";
 
 export const housingSituationEnum = pgEnum("housing_situation", HousingSituation.values);
 export const residenceStatusEnum = pgEnum("residence_status", ResidenceStatus.values);
@@ -57,8 +59,11 @@ export const persons = pgTable(
     name: text("name").notNull(),
     /** Resident ID number (GB 11643, validated on every write path), AES-256-GCM encrypted. */
     idNumberEnc: text("id_number_enc").notNull(),
-    /** Keyed blind index (HMAC-SHA-256) of the ID number: exact lookup and uniqueness, no plaintext. */
+    /** Keyed blind index (HMAC-SHA-256) of the ID number: exact lookup and uniqueness, no plaintext.
+     * A member registered with a number already held outside the registrar's scope gets a stand-in
+     * here and the real index in pending_id_number_bidx until civil affairs reviews the duplicate. */
     idNumberBidx: varchar("id_number_bidx", { length: 64 }).notNull(),
+    pendingIdNumberBidx: varchar("pending_id_number_bidx", { length: 64 }),
     /** Phone, AES-256-GCM encrypted. */
     phoneEnc: text("phone_enc"),
     birthDate: date("birth_date", { mode: "string" }).notNull(),
@@ -75,17 +80,54 @@ export const persons = pgTable(
   (t) => [
     index("persons_household_id_idx").on(t.householdId),
     uniqueIndex("persons_id_number_bidx_uq").on(t.idNumberBidx),
+    index("persons_pending_id_number_bidx_idx").on(t.pendingIdNumberBidx),
     check("persons_monthly_income_ck", sql`${t.monthlyIncomeFen} >= 0`),
   ],
 );
 
+export const registrationReviewStatusEnum = pgEnum("registration_review_status", RegistrationReviewStatus.values);
+
+/**
+ * The duplicate-review queue (civil affairs): a registration naming an ID number already registered
+ * in a household outside the registrar's scope is accepted like any other — the registrar learns
+ * nothing about the other household — and queued here for civil affairs to resolve.
+ */
+export const registrationReviews = pgTable(
+  "registration_reviews",
+  {
+    id: id(),
+    householdId: uuid("household_id")
+      .notNull()
+      .references(() => households.id, { onDelete: "cascade" }),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => persons.id, { onDelete: "cascade" }),
+    conflictingPersonId: uuid("conflicting_person_id")
+      .notNull()
+      .references(() => persons.id, { onDelete: "cascade" }),
+    registeredByOrgId: uuid("registered_by_org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "restrict" }),
+    status: registrationReviewStatusEnum("status").notNull().default("OPEN"),
+    ...timestamps,
+  },
+  (t) => [
+    index("registration_reviews_household_id_idx").on(t.householdId),
+    index("registration_reviews_person_id_idx").on(t.personId),
+    index("registration_reviews_conflicting_person_id_idx").on(t.conflictingPersonId),
+    index("registration_reviews_registered_by_org_id_idx").on(t.registeredByOrgId),
+    index("registration_reviews_status_idx").on(t.status),
+  ],
+);
+
+export type RegistrationReviewRow = typeof registrationReviews.$inferSelect;
 export type HouseholdRow = typeof households.$inferSelect;
 export type NewHouseholdRow = typeof households.$inferInsert;
 export type PersonRow = typeof persons.$inferSelect;
 export type NewPersonRow = typeof persons.$inferInsert;
 
 /** Households and persons as the domain knows them (plaintext); households.records.ts seals them into rows. */
-export type PersonRecord = Omit<NewPersonRow, "idNumberEnc" | "idNumberBidx" | "phoneEnc"> & {
+export type PersonRecord = Omit<NewPersonRow, "idNumberEnc" | "idNumberBidx" | "pendingIdNumberBidx" | "phoneEnc"> & {
   idNumber: string;
   phone?: string | null;
 };

@@ -13,8 +13,11 @@ import {
   Sex,
   StudentStatus,
   WorkAbility,
+  RegistrationReviewStatus,
 } from "./households.enums.js";
 import type { HouseholdSource, PersonSource } from "./households.policy.js";
+import type { RegistrationReviewView } from "./households.reviews.js";
+import type { HouseholdView } from "./households.service.js";
 
 registerDomainEnum(HousingSituation, "住房状况 — housing situation");
 registerDomainEnum(ResidenceStatus, "户籍/居住证 — hukou or residence-permit status");
@@ -107,3 +110,33 @@ export class PersonType implements View<PersonSource> {
 }
 
 export const HouseholdConnection = connectionOf("Household", HouseholdType);
+
+registerDomainEnum(RegistrationReviewStatus, "重复登记核查状态 — status of a duplicate-registration review");
+
+@ObjectType("RegistrationReview", {
+  description: "重复登记核查 — a registration that named an ID number already registered in a household outside the registrar's scope",
+})
+export class RegistrationReviewType implements RegistrationReviewView {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => RegistrationReviewStatus.object)
+  status!: RegistrationReviewStatus;
+
+  @Field(() => String, { description: "ISO 8601" })
+  createdAt!: string;
+
+  @Field(() => ID, { description: "The member held for review in the new household" })
+  personId!: string;
+
+  @Field(() => ID, { description: "The member who already holds the number" })
+  conflictingPersonId!: string;
+
+  @Field(() => HouseholdType, { nullable: true, description: "The household registered with the repeated number" })
+  household!: HouseholdView | null;
+
+  @Field(() => HouseholdType, { nullable: true, description: "The household that already held it" })
+  conflictingHousehold!: HouseholdView | null;
+}
+
+export const RegistrationReviewConnection = connectionOf("RegistrationReview", RegistrationReviewType);
