@@ -10,7 +10,8 @@ import type { AccessLogEntryView } from "./access-log.views.js";
 
 @Resolver()
 export class AccessLogResolver {
-  @Allow({ kinds: ["RESIDENT", "CIVIL_AFFAIRS"], roles: ["RESIDENT", "AUDITOR", "ADMIN"] })
+  // The household itself and auditors only: an administrator runs the hub, it does not read who looked at whom.
+  @Allow({ kinds: ["RESIDENT", "CIVIL_AFFAIRS"], roles: ["RESIDENT", "AUDITOR"] })
   @Query(() => AccessLogConnection, { description: "访问记录 — who accessed a household's data (the household itself, and auditors)" })
   accessLog(
     @Arg("householdId", () => ID) householdId: string,
@@ -20,7 +21,7 @@ export class AccessLogResolver {
     return householdAccessLog(viewer, { householdId, page });
   }
 
-  @Allow({ kinds: ["CIVIL_AFFAIRS"], roles: ["AUDITOR", "ADMIN"] })
+  @Allow({ kinds: ["CIVIL_AFFAIRS"], roles: ["AUDITOR"] })
   @Query(() => [AuditChainStatusType], { description: "审计链校验 — verifies the hash chains of the access and change logs now" })
   auditChainStatus(@CurrentViewer() viewer: Viewer): Promise<ChainStatus[]> {
     return auditChainStatus(viewer);
