@@ -1,4 +1,5 @@
 import { AccessRecorder } from "./audit/recorder.js";
+import type { CheckpointEvidence } from "./audit/verify.js";
 import type { AuthError } from "./auth/errors.js";
 import type { Principal } from "./auth/principal.js";
 import type { HubContext, Loaders } from "./context.type.js";
@@ -29,6 +30,7 @@ export function createContext(args: {
   principal: Principal | null;
   authError?: AuthError | null;
   purpose?: string | null;
+  checkpointEvidence?: (() => Promise<CheckpointEvidence>) | null;
 }): HubContext {
   const { requestId, db, cipher, principal } = args;
   const audit = new AccessRecorder();
@@ -37,7 +39,16 @@ export function createContext(args: {
     principal,
     authError: args.authError ?? null,
     viewer: principal
-      ? { principal, projector: new Projector(principal, audit), db, cipher, loaders: createLoaders(db, principal), audit, requestId }
+      ? {
+          principal,
+          projector: new Projector(principal, audit),
+          db,
+          cipher,
+          loaders: createLoaders(db, principal),
+          audit,
+          requestId,
+          checkpointEvidence: args.checkpointEvidence ?? null,
+        }
       : null,
     audit,
     purpose: args.purpose ?? null,

@@ -122,6 +122,8 @@ export function signingKeyFromPem(pem: string): CheckpointSigningKey {
 
 /** An Ed25519 public key from SPKI PEM; CheckpointKeyError otherwise. */
 export function publicKeyFromPem(pem: string): KeyObject {
+  // createPublicKey would also derive one from a private key: a published file must hold the public half only.
+  if (!/^-----BEGIN PUBLIC KEY-----$/m.test(pem) || /PRIVATE KEY-----/.test(pem)) throw new CheckpointKeyError("not a PEM public key");
   let key: KeyObject;
   try {
     key = createPublicKey(pem);

@@ -90,7 +90,9 @@ describe("a signed checkpoint", () => {
     expect(() => signingKeyFromPem(rsa)).toThrow(new CheckpointKeyError("audit checkpoints are signed with Ed25519: expected an Ed25519 private key"));
     expect(() => signingKeyFromPem("not a key")).toThrow(new CheckpointKeyError("the audit signing key file does not hold a PEM private key"));
     expect(() => checkpointKeyId(key.privateKey)).toThrow(CheckpointKeyError);
-    expect(() => publicKeyFromPem(FIXTURE_PEM.replace("PRIVATE", "PUBLIC"))).toThrow(CheckpointKeyError);
+    expect(() => publicKeyFromPem(FIXTURE_PEM.replace(/PRIVATE/g, "PUBLIC"))).toThrow(CheckpointKeyError);
+    // A private key is not a public key, although node:crypto would derive one from it.
+    expect(() => publicKeyFromPem(FIXTURE_PEM)).toThrow(new CheckpointKeyError("not a PEM public key"));
   });
 
   it("reads back only well-formed checkpoints", () => {

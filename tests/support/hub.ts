@@ -9,7 +9,7 @@ import { findDemoOrganization } from "../../src/demo/organizations.js";
 import { seedDemoDistrict } from "../../src/demo/seed.js";
 import type { Role } from "../../src/modules/organizations/organizations.enums.js";
 import { buildHubSchema } from "../../src/schema.js";
-import { createHub, type Hub } from "../../src/server.js";
+import { createHub, type Hub, type HubOptions } from "../../src/server.js";
 import type { FieldCipher } from "../../src/privacy/crypto.js";
 import { testCipher } from "./cipher.js";
 import { openTestDatabase, type TestDatabaseKind } from "./databases.js";
@@ -35,7 +35,16 @@ export interface TestHub {
 }
 
 /** A hub on a fresh, migrated database seeded with the demo district, with its own dev issuers. */
-export async function startTestHub(kind: TestDatabaseKind, options: { seed?: boolean; now?: () => Date; cipher?: FieldCipher } = {}): Promise<TestHub> {
+export async function startTestHub(
+  kind: TestDatabaseKind,
+  options: {
+    seed?: boolean;
+    now?: () => Date;
+    cipher?: FieldCipher;
+    /** Signed audit checkpoints for the hub, built on its database (see HubOptions.checkpoints). */
+    checkpoints?: (db: DbHandle) => HubOptions["checkpoints"];
+  } = {},
+): Promise<TestHub> {
   const statements: string[] = [];
   const db = await openTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
   const cipher = options.cipher ?? testCipher();
@@ -52,6 +61,7 @@ export async function startTestHub(kind: TestDatabaseKind, options: { seed?: boo
     introspection: true,
     logger: pino({ level: "silent" }),
     now: options.now,
+    checkpoints: options.checkpoints?.(db),
   });
   statements.length = 0;
   return {

@@ -1,5 +1,5 @@
 import { Arg, Args, ID, Query, Resolver } from "type-graphql";
-import type { ChainStatus } from "../../audit/index.js";
+import type { AuditStreamStatus } from "../../audit/index.js";
 import { Allow } from "../../auth/allow.js";
 import { CurrentViewer } from "../../auth/viewer.js";
 import type { Viewer } from "../../context.type.js";
@@ -22,8 +22,10 @@ export class AccessLogResolver {
   }
 
   @Allow({ kinds: ["CIVIL_AFFAIRS"], roles: ["AUDITOR"] })
-  @Query(() => [AuditChainStatusType], { description: "审计链校验 — verifies the hash chains of the access and change logs now" })
-  auditChainStatus(@CurrentViewer() viewer: Viewer): Promise<ChainStatus[]> {
+  @Query(() => [AuditChainStatusType], {
+    description: "审计链校验 — verifies the hash chains of the access and change logs now, and against the signed checkpoints kept outside the database",
+  })
+  auditChainStatus(@CurrentViewer() viewer: Viewer): Promise<AuditStreamStatus[]> {
     return auditChainStatus(viewer);
   }
 }
