@@ -1,3 +1,4 @@
+import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -23,6 +24,15 @@ const EnvSchema = z.object({
   INTROSPECTION: z.string().optional(),
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_TSA_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL")
+    .optional(),
+  AUDIT_TSA_CA_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -42,6 +52,23 @@ export interface Config {
   /** auto: seed the demo district into an empty embedded database. */
   readonly seedDemo: "auto" | "always" | "never";
   readonly logLevel: string;
+  readonly audit: AuditConfig;
+}
+
+/** Signed checkpoints of the audit chains (src/audit/checkpoint.ts): where, how often, with which keys. */
+export interface AuditConfig {
+  /** Seconds between checkpoints; 0 → none on a timer (still one at shutdown). */
+  readonly checkpointIntervalSeconds: number;
+  /** The checkpoint directory (checkpoints and public keys; nothing secret). Default `<DATA_DIR>-audit/checkpoints`. */
+  readonly checkpointDir: string;
+  /** The Ed25519 signing key (PKCS#8 PEM). Outside production, default `<DATA_DIR>-audit/signing-key.pem`. */
+  readonly signingKeyFile: string;
+  /** The development default: created on first use. Never in production, which must name its key. */
+  readonly createSigningKey: boolean;
+  /** RFC 3161 time-stamping authority; unset → checkpoints carry no time-stamp. */
+  readonly tsaUrl: string | undefined;
+  /** PEM certificates trusted to issue the TSA's certificate; unset → verification checks a time-stamp's imprint only. */
+  readonly tsaCaFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -67,12 +94,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !e.FIELD_KEYS_FILE) {
     throw new ConfigError("invalid configuration: production needs FIELD_KEYS_FILE (field encryption keys)");
   }
+  const dataDir = path.resolve(e.DATA_DIR);
+  const audit = auditConfig(e, dataDir, production);
   return Object.freeze({
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     jwt: Object.freeze({ audience: e.JWT_AUDIENCE, clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS }),
     trustedIssuersFile: e.TRUSTED_ISSUERS_FILE ? path.resolve(e.TRUSTED_ISSUERS_FILE) : undefined,
     fieldKeysFile: e.FIELD_KEYS_FILE ? path.resolve(e.FIELD_KEYS_FILE) : undefined,
@@ -80,5 +109,66 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: introspection.data,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
+    audit,
   });
+}
+
+/** The audit signing key and checkpoints live beside DATA_DIR, never inside it: `./data` → `./data-audit/`. */
+function auditHome(dataDir: string): string {
+  return path.join(path.dirname(dataDir), `${path.basename(dataDir)}-audit`);
+}
+
+function auditConfig(e: z.infer<typeof EnvSchema>, dataDir: string, production: boolean): AuditConfig {
+  const checkpointDir = path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(auditHome(dataDir), "checkpoints"));
+  if (production) {
+    // Key custody: whoever holds the database (and DATA_DIR, where the HMAC audit key sits by default)
+    // must not also hold the key that signs its checkpoints, or the checkpoints prove nothing.
+    if (!e.AUDIT_SIGNING_KEY_FILE) {
+      throw new ConfigError("invalid configuration: production needs AUDIT_SIGNING_KEY_FILE (the audit checkpoint signing key, outside DATA_DIR)");
+    }
+    const keyFile = path.resolve(e.AUDIT_SIGNING_KEY_FILE);
+    if (isInside(keyFile, dataDir)) throw new ConfigError("invalid configuration: AUDIT_SIGNING_KEY_FILE must lie outside DATA_DIR");
+    let mode: number;
+    try {
+      const stat = statSync(keyFile);
+      if (!stat.isFile()) throw new ConfigError("invalid configuration: AUDIT_SIGNING_KEY_FILE is not a regular file");
+      mode = stat.mode & 0o777;
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError(`invalid configuration: AUDIT_SIGNING_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+    if (mode !== 0o600 && mode !== 0o400) {
+      throw new ConfigError(`invalid configuration: AUDIT_SIGNING_KEY_FILE must be readable by its owner only (mode 0600 or 0400, not 0${mode.toString(8)})`);
+    }
+    if (isInside(checkpointDir, dataDir)) throw new ConfigError("invalid configuration: AUDIT_CHECKPOINT_DIR must lie outside DATA_DIR");
+  }
+  return Object.freeze({
+    checkpointIntervalSeconds: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS,
+    checkpointDir,
+    signingKeyFile: path.resolve(e.AUDIT_SIGNING_KEY_FILE ?? path.join(auditHome(dataDir), "signing-key.pem")),
+    createSigningKey: !e.AUDIT_SIGNING_KEY_FILE,
+    tsaUrl: e.AUDIT_TSA_URL,
+    tsaCaFile: e.AUDIT_TSA_CA_FILE ? path.resolve(e.AUDIT_TSA_CA_FILE) : undefined,
+  });
+}
+
+/** Whether `file` is `dir` or below it, symbolic links resolved as far as the paths exist. */
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(resolveExisting(dir), resolveExisting(file));
+  return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+function resolveExisting(p: string): string {
+  const rest: string[] = [];
+  let current = path.resolve(p);
+  for (;;) {
+    try {
+      return path.join(realpathSync(current), ...rest);
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return path.resolve(p);
+      rest.unshift(path.basename(current));
+      current = parent;
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { AccessRecorder } from "./audit/recorder.js";
+import type { CheckpointEvidence } from "./audit/verify.js";
 import type { AuthError } from "./auth/errors.js";
 import type { Principal } from "./auth/principal.js";
 import type { HubContext, Loaders } from "./context.type.js";
@@ -32,6 +33,7 @@ export function createContext(args: {
   authError?: AuthError | null;
   purpose?: string | null;
   lookups: LookupLimiter;
+  checkpointEvidence?: (() => Promise<CheckpointEvidence>) | null;
 }): HubContext {
   const { requestId, db, cipher, principal, lookups } = args;
   const audit = new AccessRecorder();
@@ -40,7 +42,17 @@ export function createContext(args: {
     principal,
     authError: args.authError ?? null,
     viewer: principal
-      ? { principal, projector: new Projector(principal, audit), db, cipher, loaders: createLoaders(db, principal), audit, requestId, lookups }
+      ? {
+          principal,
+          projector: new Projector(principal, audit),
+          db,
+          cipher,
+          loaders: createLoaders(db, principal),
+          audit,
+          requestId,
+          lookups,
+          checkpointEvidence: args.checkpointEvidence ?? null,
+        }
       : null,
     audit,
     purpose: args.purpose ?? null,

@@ -1,5 +1,6 @@
 import type DataLoader from "dataloader";
 import type { AccessRecorder } from "./audit/recorder.js";
+import type { CheckpointEvidence } from "./audit/verify.js";
 import type { AuthError } from "./auth/errors.js";
 import type { Principal } from "./auth/principal.js";
 import type { Database } from "./db/client.js";
@@ -46,6 +47,8 @@ export interface Viewer {
   readonly requestId: string;
   /** The hub's per-caller budget of lookups by identifier. */
   readonly lookups: LookupLimiter;
+  /** Reads the signed checkpoints the audit chains are verified against; null when this hub keeps none. */
+  readonly checkpointEvidence: (() => Promise<CheckpointEvidence>) | null;
 }
 
 export interface HubContext {

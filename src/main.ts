@@ -1,4 +1,14 @@
 import "reflect-metadata";
+import { readFileSync } from "node:fs";
+import {
+  certificatesFromPem,
+  Checkpointer,
+  DirectoryCheckpointSink,
+  loadCheckpointEvidence,
+  loadOrCreateSigningKeyFile,
+  readSigningKeyFile,
+  rfc3161Timestamper,
+} from "./audit/index.js";
 import { devIssuerRegistry, loadOrCreateDevIssuers } from "./auth/dev-issuer.js";
 import { loadIssuerRegistryFile, mergeRegistries, type IssuerRegistry } from "./auth/issuers.js";
 import { loadConfig } from "./config.js";
@@ -7,10 +17,11 @@ import { migrateDatabase } from "./db/migrate.js";
 import { isDatabaseEmpty, seedDemoDistrict } from "./demo/seed.js";
 import { createLogger } from "./logger.js";
 import { fieldCipherFromConfig } from "./privacy/crypto.js";
+import { CheckpointSchedule } from "./checkpoint-schedule.js";
 import { buildHubSchema } from "./schema.js";
 import { createHub } from "./server.js";
 
-// Bootstrap only: config → db → migrate → (demo seed) → issuers → schema → server.
+// Bootstrap only: config → db → migrate → (demo seed) → issuers → audit checkpoints → schema → server.
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -29,6 +40,19 @@ async function main(): Promise<void> {
   if (config.trustedIssuersFile) registries.push(loadIssuerRegistryFile(config.trustedIssuersFile));
   if (config.devIssuer) registries.push(devIssuerRegistry(await loadOrCreateDevIssuers(config.dataDir)));
 
+  // Signed checkpoints of the audit chains, outside DATA_DIR (see README "Audit checkpoints").
+  const audit = config.audit;
+  const signingKey = audit.createSigningKey ? loadOrCreateSigningKeyFile(audit.signingKeyFile) : readSigningKeyFile(audit.signingKeyFile);
+  const sink = new DirectoryCheckpointSink(audit.checkpointDir);
+  const tsaTrustAnchors = audit.tsaCaFile ? certificatesFromPem(readFileSync(audit.tsaCaFile, "utf8")) : [];
+  const checkpointer = new Checkpointer({
+    db: db.db,
+    sink,
+    key: signingKey,
+    timestamper: audit.tsaUrl ? rfc3161Timestamper({ url: audit.tsaUrl }) : null,
+  });
+  const schedule = new CheckpointSchedule({ checkpointer, intervalSeconds: audit.checkpointIntervalSeconds, logger });
+
   const hub = await createHub({
     schema: await buildHubSchema(),
     db,
@@ -38,6 +62,7 @@ async function main(): Promise<void> {
     clockToleranceSeconds: config.jwt.clockToleranceSeconds,
     introspection: config.introspection,
     logger,
+    checkpoints: { schedule, evidence: () => loadCheckpointEvidence(sink, tsaTrustAnchors) },
   });
   const { url } = await hub.listen(config.port, config.host);
   logger.info(
@@ -45,6 +70,7 @@ async function main(): Promise<void> {
       url,
       database: db.kind,
       devIssuer: config.devIssuer,
+      auditCheckpoints: { dir: audit.checkpointDir, keyId: signingKey.keyId, intervalSeconds: audit.checkpointIntervalSeconds, timestamped: audit.tsaUrl !== undefined },
       startupMs: Math.round(process.uptime() * 1000),
     },
     "assistance hub ready",

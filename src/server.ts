@@ -4,10 +4,11 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
-import { AccessLogWriter, shownFields } from "./audit/index.js";
+import { AccessLogWriter, shownFields, type CheckpointEvidence } from "./audit/index.js";
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
 import { MAX_PURPOSE_LENGTH, authenticate } from "./auth/verify.js";
+import type { CheckpointSchedule } from "./checkpoint-schedule.js";
 import { createContext } from "./context.js";
 import type { HubContext } from "./context.type.js";
 import type { DbHandle } from "./db/client.js";
@@ -31,6 +32,14 @@ export interface HubOptions {
   readonly now?: () => Date;
   /** Lookups by identifier allowed per caller and period (default 30 a minute). */
   readonly lookupLimit?: LookupLimit;
+  /**
+   * Signed audit checkpoints: the schedule starts with the hub and writes a final checkpoint in stop(),
+   * after the last request's access entry; `evidence` is what auditChainStatus verifies against.
+   */
+  readonly checkpoints?: {
+    readonly schedule: CheckpointSchedule;
+    readonly evidence: () => Promise<CheckpointEvidence>;
+  };
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -157,7 +166,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         findOrganization: (code) => directory.systemFindByCode(code),
         now: options.now,
       });
-      return createContext({ requestId, db: db.db, cipher: options.cipher, principal, purpose: purposeHeader ?? principal?.purpose ?? null, lookups });
+      return createContext({
+        requestId,
+        db: db.db,
+        cipher: options.cipher,
+        principal,
+        purpose: purposeHeader ?? principal?.purpose ?? null,
+        checkpointEvidence: options.checkpoints?.evidence ?? null,
+        lookups,
+      });
     } catch (err) {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
@@ -239,6 +256,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     );
   }
 
+  options.checkpoints?.schedule.start();
+
   return {
     httpServer,
     apollo,
@@ -262,6 +281,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         });
         httpServer.closeIdleConnections();
       });
+      // Every request has ended and written its access entry: the final checkpoint covers them all.
+      await options.checkpoints?.schedule.stop();
       await apollo.stop();
     },
   };

@@ -1,4 +1,4 @@
-// The audit core's public surface (policy clause 22): chains, writers, recorder, verification.
+// The audit core's public surface (policy clause 22): chains, writers, recorder, verification, checkpoints.
 // Reading the log over GraphQL is a feature module (modules/access-log).
 export { AccessLogWriter, accessLogContent, appendAccessEntries, disclosuresOf, type AccessDisclosure, type AccessEntry } from "./access-log.js";
 export { appendChangeEntries, REDACTED, type ChangeEntry } from "./change-log.js";
@@ -9,7 +9,37 @@ export {
   type ChainContent,
   type ChainValue,
 } from "./chain.js";
-export { verifyAuditChains, type ChainProblem, type ChainStatus, type VerifyOptions } from "./verify.js";
+export {
+  loadCheckpointEvidence,
+  reviewCheckpoints,
+  verifyAuditChains,
+  verifyAuditTrail,
+  type AuditProblem,
+  type AuditStreamStatus,
+  type AuditTrailReport,
+  type ChainProblem,
+  type ChainStatus,
+  type CheckpointAnchor,
+  type CheckpointEvidence,
+  type CheckpointProblem,
+  type CheckpointReview,
+  type VerifyOptions,
+} from "./verify.js";
+export {
+  canonicalCheckpoint,
+  CHECKPOINT_FORMAT,
+  CheckpointKeyError,
+  checkpointKeyId,
+  signCheckpoint,
+  type CheckpointContent,
+  type CheckpointHead,
+  type CheckpointSigningKey,
+  type SignedCheckpoint,
+} from "./checkpoint.js";
+export { CHECKPOINT_FILE, DirectoryCheckpointSink, PUBLIC_KEY_FOLDER, type CheckpointSink, type CheckpointSource, type StoredCheckpoint } from "./checkpoint-sink.js";
+export { Checkpointer, readStreamHeads, type CheckpointWritten } from "./checkpointer.js";
+export { loadOrCreateSigningKeyFile, readSigningKeyFile } from "./signing-key.js";
+export { certificatesFromPem, rfc3161Timestamper, TimestampError, type Timestamper } from "./timestamp.js";
 export { AccessRecorder, type ShownFields } from "./recorder.js";
 export { shownFields } from "./selection.js";
 export { changeEntriesFor } from "./changes.js";

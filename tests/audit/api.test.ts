@@ -142,6 +142,14 @@ describe.each(databaseKinds())("the audit trail through the API on %s", (kind) =
     expect(row).toMatchObject({ purpose: "低保年度复核", outcome: "ALLOWED" });
   });
 
+  it("keeps a civil-affairs ADMIN out of the access log and the chain status: only auditors and the household read them", async () => {
+    const admin = await t.token("QX-MZJ", "ADMIN");
+    const refused = { data: null, errors: [{ message: "role ADMIN may not call this operation", locations: [{ line: 1, column: 3 }], path: ["auditChainStatus"], extensions: { code: "FORBIDDEN", reason: "STAFF_ROLE_NOT_ALLOWED" } }] };
+    expect(await t.exec(admin, `{ auditChainStatus { stream ok } }`)).toEqual(refused);
+    const log = await t.exec(admin, `query ($id: ID!) { accessLog(householdId: $id, first: 1) { totalCount } }`, { id: householdId });
+    expect(log).toEqual({ ...refused, errors: [{ ...refused.errors[0], locations: [{ line: 1, column: 20 }], path: ["accessLog"] }] });
+  });
+
   it("keeps a resident to its own household's log and a caseworker out of the log entirely", async () => {
     const resident = await t.token("QX-RESIDENT", "RESIDENT", { householdId });
     expect(errorCodes(await t.exec(resident, LOG, { id: otherSubdistrictHousehold }))).toEqual(["NOT_FOUND"]);

@@ -62,8 +62,9 @@ describe("npm run audit:verify", () => {
     expect(run).toEqual({
       code: 0,
       stdout:
-        `access_log: ok, 5 entries, head seq 5 ${anchor[0]!.lastHash}\n` +
-        `change_log: ok, 2 entries, head seq 2 ${anchor[1]!.lastHash}\n`,
+        `access_log: ok, 5 entries, head seq 5 ${anchor[0]!.lastHash}, no checkpoint\n` +
+        `change_log: ok, 2 entries, head seq 2 ${anchor[1]!.lastHash}, no checkpoint\n` +
+        `checkpoints: none in ${path.join(tmp, "data-audit", "checkpoints")}\n`,
       stderr: "",
     });
   }, SLOW);
@@ -79,7 +80,10 @@ describe("npm run audit:verify", () => {
     const run = await auditVerify({ DATA_DIR: dataDir });
     expect(run).toEqual({
       code: 1,
-      stdout: `access_log: BROKEN at seq 3 (HASH_MISMATCH), 5 entries\nchange_log: ok, 2 entries, head seq 2 ${anchor[1]!.lastHash}\n`,
+      stdout:
+        "access_log: BROKEN at seq 3 (HASH_MISMATCH), 5 entries, no checkpoint\n" +
+        `change_log: ok, 2 entries, head seq 2 ${anchor[1]!.lastHash}, no checkpoint\n` +
+        `checkpoints: none in ${path.join(tmp, "data-audit", "checkpoints")}\n`,
       stderr: "",
     });
   }, SLOW);

@@ -19,10 +19,14 @@ describe("configuration", () => {
     expect(c).toMatchObject({ env: "development", port: 4000, host: "127.0.0.1", databaseUrl: undefined, devIssuer: true, introspection: true, seedDemo: "auto" });
   });
 
-  it("in production requires trusted issuers and field keys, and turns the dev issuer and introspection off", () => {
+  it("in production requires trusted issuers, field keys and the audit signing key, and turns the dev issuer and introspection off", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/TRUSTED_ISSUERS_FILE/);
     expect(() => loadConfig({ NODE_ENV: "production", TRUSTED_ISSUERS_FILE: "x.json" })).toThrow(/FIELD_KEYS_FILE/);
-    const c = loadConfig({ NODE_ENV: "production", TRUSTED_ISSUERS_FILE: "x.json", FIELD_KEYS_FILE: "k.json" });
+    expect(() => loadConfig({ NODE_ENV: "production", TRUSTED_ISSUERS_FILE: "x.json", FIELD_KEYS_FILE: "k.json" })).toThrow(/AUDIT_SIGNING_KEY_FILE/);
+    // (The signing key's custody rules are tested in tests/audit/custody.test.ts.)
+    const signingKey = path.join(dir, "audit-signing-key.pem");
+    writeFileSync(signingKey, "", { mode: 0o600 });
+    const c = loadConfig({ NODE_ENV: "production", TRUSTED_ISSUERS_FILE: "x.json", FIELD_KEYS_FILE: "k.json", AUDIT_SIGNING_KEY_FILE: signingKey, DATA_DIR: path.join(dir, "data") });
     expect(c).toMatchObject({ devIssuer: false, introspection: false });
   });
 

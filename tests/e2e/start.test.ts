@@ -1,13 +1,15 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { DirectoryCheckpointSink, loadCheckpointEvidence, reviewCheckpoints, readSigningKeyFile } from "../../src/audit/index.js";
 import { mintDevToken, readDevIssuers } from "../../src/auth/dev-issuer.js";
 import { findDemoOrganization } from "../../src/demo/organizations.js";
 
 // `npm start` as a user runs it: a fresh data directory, migrations, the demo district, a dev
-// token, a query; then a restart on the same directory keeps the data and does not re-seed.
+// token, a query; then a restart on the same directory keeps the data and does not re-seed. Each stop
+// signs a final audit checkpoint, beside the data directory.
 
 const root = path.resolve(import.meta.dirname, "../..");
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
@@ -56,8 +58,9 @@ function stop(child: ChildProcessWithoutNullStreams): Promise<number | null> {
 }
 
 describe("npm start on an empty data directory", () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "hub-e2e-"));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "hub-e2e-"));
+  const dataDir = path.join(tmp, "data");
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   async function countHouseholds(url: string): Promise<number> {
     const dev = readDevIssuers(dataDir)!;
@@ -80,9 +83,24 @@ describe("npm start on an empty data directory", () => {
     expect(total).toBeGreaterThanOrEqual(300);
     expect(await stop(first.child)).toBe(0);
 
+    // The development signing key was created beside DATA_DIR, owner-only; the stop signed the heads.
+    const audit = path.join(tmp, "data-audit");
+    const key = readSigningKeyFile(path.join(audit, "signing-key.pem"));
+    expect(statSync(path.join(audit, "signing-key.pem")).mode & 0o777).toBe(0o600);
+    expect(ready.auditCheckpoints).toEqual({ dir: path.join(audit, "checkpoints"), keyId: key.keyId, intervalSeconds: 300, timestamped: false });
+    const sink = new DirectoryCheckpointSink(path.join(audit, "checkpoints"));
+    const accessSeqs = async () =>
+      reviewCheckpoints(await loadCheckpointEvidence(sink)).map((r) => [r.ref, r.problem, r.checkpoint?.content.keyId, r.checkpoint?.content.heads[0]!.lastSeq]);
+    // One request read household data: one access entry, signed at the stop.
+    expect(await accessSeqs()).toEqual([["checkpoints.jsonl:1", null, key.keyId, 1]]);
+
     const second = await start(dataDir);
     expect(second.logs.some((l) => l.msg === "demo district seeded (fictional households)")).toBe(false);
     expect(await countHouseholds(second.url)).toBe(total);
     expect(await stop(second.child)).toBe(0);
+    expect(await accessSeqs()).toEqual([
+      ["checkpoints.jsonl:1", null, key.keyId, 1],
+      ["checkpoints.jsonl:2", null, key.keyId, 2],
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import { findDemoOrganization } from "../../src/demo/organizations.js";
 import { seedDemoDistrict } from "../../src/demo/seed.js";
 import type { Role } from "../../src/modules/organizations/organizations.enums.js";
 import { buildHubSchema } from "../../src/schema.js";
-import { createHub, type Hub } from "../../src/server.js";
+import { createHub, type Hub, type HubOptions } from "../../src/server.js";
 import type { FieldCipher } from "../../src/privacy/crypto.js";
 import type { LookupLimit } from "../../src/privacy/lookups.js";
 import { testCipher } from "./cipher.js";
@@ -38,7 +38,14 @@ export interface TestHub {
 /** A hub on a fresh, migrated database seeded with the demo district, with its own dev issuers. */
 export async function startTestHub(
   kind: TestDatabaseKind,
-  options: { seed?: boolean; now?: () => Date; cipher?: FieldCipher; lookupLimit?: LookupLimit } = {},
+  options: {
+    seed?: boolean;
+    now?: () => Date;
+    cipher?: FieldCipher;
+    /** Signed audit checkpoints for the hub, built on its database (see HubOptions.checkpoints). */
+    checkpoints?: (db: DbHandle) => HubOptions["checkpoints"];
+    lookupLimit?: LookupLimit;
+  } = {},
 ): Promise<TestHub> {
   const statements: string[] = [];
   const db = await openTestDatabase(kind, { onQuery: (sql) => statements.push(sql) });
@@ -57,6 +64,7 @@ export async function startTestHub(
     logger: pino({ level: "silent" }),
     now: options.now,
     lookupLimit: options.lookupLimit,
+    checkpoints: options.checkpoints?.(db),
   });
   statements.length = 0;
   return {

@@ -1,5 +1,5 @@
 import { and, arrayContains, desc, inArray, lt } from "drizzle-orm";
-import { accessLog, disclosuresOf, verifyAuditChains, type AccessLogRow, type ChainStatus } from "../../audit/index.js";
+import { accessLog, disclosuresOf, verifyAuditTrail, type AccessLogRow, type AuditStreamStatus, type CheckpointEvidence } from "../../audit/index.js";
 import type { Viewer } from "../../context.type.js";
 import type { DataCategory } from "../../privacy/categories.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
@@ -71,7 +71,13 @@ function concerning(row: AccessLogRow, householdId: string): Pick<AccessLogEntry
   };
 }
 
-/** Verifies both chains now. Cost grows with the log: fine for on-demand audits, not for polling. */
-export function auditChainStatus(viewer: Viewer): Promise<ChainStatus[]> {
-  return verifyAuditChains(viewer.db, { key: viewer.cipher.auditKey });
+const NO_CHECKPOINTS: CheckpointEvidence = { checkpoints: [], publicKeys: new Map() };
+
+/**
+ * Verifies both chains now, and against every signed checkpoint the hub keeps. Cost grows with the
+ * log: fine for on-demand audits, not for polling.
+ */
+export async function auditChainStatus(viewer: Viewer): Promise<AuditStreamStatus[]> {
+  const evidence = viewer.checkpointEvidence ? await viewer.checkpointEvidence() : NO_CHECKPOINTS;
+  return (await verifyAuditTrail(viewer.db, { key: viewer.cipher.auditKey, evidence })).streams;
 }

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import type { ChainStatus } from "../../audit/index.js";
+import type { AuditStreamStatus, CheckpointAnchor } from "../../audit/index.js";
 import { DataCategory } from "../../privacy/categories.js";
 import { connectionOf } from "../../shared/graphql/connection.js";
 import { OrgKind } from "../organizations/organizations.enums.js";
@@ -61,10 +61,31 @@ export class AccessLogEntryType implements AccessLogEntryView {
 
 export const AccessLogConnection = connectionOf("AccessLog", AccessLogEntryType);
 
-@ObjectType("AuditChainStatus", { description: "审计链校验 — integrity of one hash-chained audit stream" })
-export class AuditChainStatusType implements ChainStatus {
+@ObjectType("AuditCheckpoint", { description: "审计检查点 — a stream's head (seq and hash) as a signed checkpoint outside the database recorded it" })
+export class AuditCheckpointType implements CheckpointAnchor {
+  @Field(() => Int)
+  seq!: number;
+
   @Field(() => String)
-  stream!: ChainStatus["stream"];
+  hash!: string;
+
+  @Field(() => String, { description: "When the checkpoint was taken (the hub's clock), ISO 8601" })
+  at!: string;
+
+  @Field(() => String, { description: "The signing key's id (RFC 7638 thumbprint of its public key)" })
+  keyId!: string;
+
+  @Field(() => String, { description: "Where the checkpoint is stored, e.g. checkpoints.jsonl:12" })
+  ref!: string;
+
+  @Field(() => String, { nullable: true, description: "The time-stamping authority's time (RFC 3161), when the checkpoint carries a valid time-stamp" })
+  timestampedAt!: string | null;
+}
+
+@ObjectType("AuditChainStatus", { description: "审计链校验 — integrity of one hash-chained audit stream" })
+export class AuditChainStatusType implements AuditStreamStatus {
+  @Field(() => String)
+  stream!: AuditStreamStatus["stream"];
 
   @Field(() => Boolean)
   ok!: boolean;
@@ -75,12 +96,22 @@ export class AuditChainStatusType implements ChainStatus {
   @Field(() => Int, { nullable: true })
   lastSeq!: number | null;
 
-  @Field(() => String, { description: "Publish this with lastSeq to detect later truncation" })
+  @Field(() => String, { description: "Publish this with lastSeq to detect later truncation (the signed checkpoints do)" })
   lastHash!: string;
 
   @Field(() => Int, { nullable: true })
   firstBrokenSeq!: number | null;
 
-  @Field(() => String, { nullable: true, description: "HASH_MISMATCH, PREV_HASH_MISMATCH or SEQUENCE_GAP" })
-  problem!: ChainStatus["problem"];
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "HASH_MISMATCH, PREV_HASH_MISMATCH or SEQUENCE_GAP (the chain itself, at firstBrokenSeq); REWRITTEN (the hash at the checkpoint's seq is not the signed one; firstBrokenSeq is that seq); TRUNCATED (the chain ends below the checkpoint's seq; firstBrokenSeq is the first missing seq); CHECKPOINT_SIGNATURE_INVALID or CHECKPOINT_TIMESTAMP_INVALID (a stored checkpoint fails its own checks; firstBrokenSeq null)",
+  })
+  problem!: AuditStreamStatus["problem"];
+
+  @Field(() => AuditCheckpointType, {
+    nullable: true,
+    description: "The checkpoint the stream disagrees with (REWRITTEN, TRUNCATED), else the newest validly signed one; null when there is none",
+  })
+  checkpoint!: AuditCheckpointType | null;
 }
