@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   INTROSPECTION: z.string().optional(),
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
@@ -53,6 +54,8 @@ export interface Config {
   readonly seedDemo: "auto" | "always" | "never";
   readonly logLevel: string;
   readonly audit: AuditConfig;
+  /** Lookups by identifier (personByIdNumber, assistanceStatus) each caller may make a minute. */
+  readonly lookupsPerMinute: number;
 }
 
 /** Signed checkpoints of the audit chains (src/audit/checkpoint.ts): where, how often, with which keys. */
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: introspection.data,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
+    lookupsPerMinute: e.LOOKUPS_PER_MINUTE,
     audit,
   });
 }

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     introspection: config.introspection,
     logger,
     checkpoints: { schedule, evidence: () => loadCheckpointEvidence(sink, tsaTrustAnchors) },
+    lookupLimit: { points: config.lookupsPerMinute, durationSeconds: 60 },
   });
   const { url } = await hub.listen(config.port, config.host);
   logger.info(

@@ -16,7 +16,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("configuration", () => {
   it("defaults to development on the embedded database", () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ env: "development", port: 4000, host: "127.0.0.1", databaseUrl: undefined, devIssuer: true, introspection: true, seedDemo: "auto" });
+    expect(c).toMatchObject({ env: "development", port: 4000, host: "127.0.0.1", databaseUrl: undefined, devIssuer: true, introspection: true, seedDemo: "auto", lookupsPerMinute: 30 });
+    expect(loadConfig({ LOOKUPS_PER_MINUTE: "5" }).lookupsPerMinute).toBe(5);
+    expect(() => loadConfig({ LOOKUPS_PER_MINUTE: "0" })).toThrow(/LOOKUPS_PER_MINUTE/);
   });
 
   it("in production requires trusted issuers, field keys and the audit signing key, and turns the dev issuer and introspection off", () => {
