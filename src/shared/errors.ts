@@ -35,11 +35,16 @@ export abstract class HubError<R extends string = string> extends Error {
 export interface DomainErrorClass<R extends string> {
   new (reason: R, message: string, details?: ErrorDetails): HubError<R>;
   readonly reasons: ReasonTable<R>;
+  /** Bad input at an argument path: `extensions.field` names it. */
+  atField(reason: R, message: string, field: string): HubError<R>;
 }
 
 export function domainError<R extends string>(name: string, reasons: ReasonTable<R>): DomainErrorClass<R> {
   return class extends HubError<R> {
     static readonly reasons = reasons;
+    static atField(reason: R, message: string, field: string): HubError<R> {
+      return new this(reason, message, { field });
+    }
     override readonly name = name;
     constructor(reason: R, message: string, details?: ErrorDetails) {
       super(reasons, reason, message, details);
@@ -58,8 +63,3 @@ export const ValidationReason = defineReasons({
 });
 export type ValidationReason = keyof typeof ValidationReason;
 export class ValidationError extends domainError("ValidationError", ValidationReason) {}
-
-/** `field` names the argument path at fault. */
-export function invalid(reason: ValidationReason, message: string, field: string): ValidationError {
-  return new ValidationError(reason, message, { field });
-}

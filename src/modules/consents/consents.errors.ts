@@ -15,7 +15,3 @@ export const ConsentErrorReason = defineReasons({
 });
 export type ConsentErrorReason = keyof typeof ConsentErrorReason;
 export class ConsentError extends domainError("ConsentError", ConsentErrorReason) {}
-
-export function badConsentInput(reason: ConsentErrorReason, message: string, field: string): ConsentError {
-  return new ConsentError(reason, message, { field });
-}

@@ -9,7 +9,7 @@ import { HouseholdError, householdInScope } from "../households/index.js";
 import { OrganizationDirectory, organizationView } from "../organizations/index.js";
 import { consentsOfHousehold, findConsent } from "./consents.repository.js";
 import { consents, type ConsentRow } from "./consents.table.js";
-import { ConsentError, badConsentInput } from "./consents.errors.js";
+import { ConsentError } from "./consents.errors.js";
 import { validateConsent, type RecordConsentData } from "./consents.validation.js";
 import type { ConsentView } from "./consents.views.js";
 
@@ -53,9 +53,9 @@ export async function recordConsent(viewer: Viewer, input: RecordConsentData): P
   let recipientOrgId: string | null = null;
   if ("orgCode" in valid.recipient) {
     const org = await new OrganizationDirectory(viewer.db, 0).systemFindByCode(valid.recipient.orgCode);
-    if (!org) throw badConsentInput("UNKNOWN_RECIPIENT", "recipientOrgCode names no registered organization", "input.recipientOrgCode");
+    if (!org) throw ConsentError.atField("UNKNOWN_RECIPIENT", "recipientOrgCode names no registered organization", "input.recipientOrgCode");
     if (!CONSENT_REQUIRED_KINDS.has(org.kind)) {
-      throw badConsentInput("RECIPIENT_NOT_CONSENT_BASED", `organizations of kind ${org.kind} act under legal basis, not consent`, "input.recipientOrgCode");
+      throw ConsentError.atField("RECIPIENT_NOT_CONSENT_BASED", `organizations of kind ${org.kind} act under legal basis, not consent`, "input.recipientOrgCode");
     }
     recipientOrgId = org.id;
   }

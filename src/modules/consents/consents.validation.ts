@@ -2,7 +2,7 @@ import type { DataCategory } from "../../privacy/categories.js";
 import { CONSENTABLE_CATEGORIES, CONSENT_REQUIRED_KINDS } from "../../privacy/policy.js";
 import { textOrThrow } from "../../shared/validate.js";
 import type { OrgKind } from "../organizations/organizations.enums.js";
-import { badConsentInput } from "./consents.errors.js";
+import { ConsentError } from "./consents.errors.js";
 
 export const MAX_CONSENT_DAYS = 3 * 365;
 const DAY_MS = 24 * 3600 * 1000;
@@ -28,19 +28,19 @@ export function validateConsent(input: RecordConsentData, now: Date): {
   const hasCode = input.recipientOrgCode != null && input.recipientOrgCode !== "";
   const hasKind = input.recipientOrgKind != null;
   if (hasCode === hasKind) {
-    throw badConsentInput("RECIPIENT_REQUIRED", "name exactly one recipient: recipientOrgCode or recipientOrgKind", "input.recipientOrgCode");
+    throw ConsentError.atField("RECIPIENT_REQUIRED", "name exactly one recipient: recipientOrgCode or recipientOrgKind", "input.recipientOrgCode");
   }
   if (hasKind && !CONSENT_REQUIRED_KINDS.has(input.recipientOrgKind!)) {
-    throw badConsentInput(
+    throw ConsentError.atField(
       "RECIPIENT_NOT_CONSENT_BASED",
       `consent is recorded only for organizations whose access depends on it (${[...CONSENT_REQUIRED_KINDS].join(", ")})`,
       "input.recipientOrgKind",
     );
   }
-  if (input.categories.length === 0) throw badConsentInput("NO_CATEGORIES", "categories must name at least one data category", "input.categories");
+  if (input.categories.length === 0) throw ConsentError.atField("NO_CATEGORIES", "categories must name at least one data category", "input.categories");
   const outside = input.categories.filter((c) => !CONSENTABLE_CATEGORIES.has(c));
   if (outside.length > 0) {
-    throw badConsentInput(
+    throw ConsentError.atField(
       "CATEGORY_NOT_CONSENTABLE",
       `consent can open only ${[...CONSENTABLE_CATEGORIES].join(", ")}; not ${outside.join(", ")}`,
       "input.categories",
@@ -48,11 +48,11 @@ export function validateConsent(input: RecordConsentData, now: Date): {
   }
   const expiresAt = new Date(input.expiresAt);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(input.expiresAt) || Number.isNaN(expiresAt.getTime())) {
-    throw badConsentInput("EXPIRY_INVALID", "expiresAt must be an ISO 8601 date-time, e.g. 2027-06-30T00:00:00+08:00", "input.expiresAt");
+    throw ConsentError.atField("EXPIRY_INVALID", "expiresAt must be an ISO 8601 date-time, e.g. 2027-06-30T00:00:00+08:00", "input.expiresAt");
   }
-  if (expiresAt.getTime() <= now.getTime()) throw badConsentInput("EXPIRY_IN_PAST", "expiresAt must be in the future", "input.expiresAt");
+  if (expiresAt.getTime() <= now.getTime()) throw ConsentError.atField("EXPIRY_IN_PAST", "expiresAt must be in the future", "input.expiresAt");
   if (expiresAt.getTime() > now.getTime() + MAX_CONSENT_DAYS * DAY_MS) {
-    throw badConsentInput("EXPIRY_TOO_FAR", `a consent lasts at most ${MAX_CONSENT_DAYS} days; record a new one to renew it`, "input.expiresAt");
+    throw ConsentError.atField("EXPIRY_TOO_FAR", `a consent lasts at most ${MAX_CONSENT_DAYS} days; record a new one to renew it`, "input.expiresAt");
   }
   return {
     purpose: textOrThrow(input.purpose, { field: "input.purpose", min: 2, max: 200 }),

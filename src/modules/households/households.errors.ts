@@ -19,8 +19,3 @@ export const HouseholdErrorReason = defineReasons({
 });
 export type HouseholdErrorReason = keyof typeof HouseholdErrorReason;
 export class HouseholdError extends domainError("HouseholdError", HouseholdErrorReason) {}
-
-/** Bad input at `field`. */
-export function badHouseholdInput(reason: HouseholdErrorReason, message: string, field: string): HouseholdError {
-  return new HouseholdError(reason, message, { field });
-}

@@ -1,6 +1,6 @@
 import { areaContains, isAreaCode } from "../../shared/area.js";
 import { idNumberOrThrow } from "../../shared/validate.js";
-import { HouseholdError, badHouseholdInput } from "./households.errors.js";
+import { HouseholdError } from "./households.errors.js";
 import type {
   DisabilityLevel,
   EmploymentStatus,
@@ -47,15 +47,15 @@ export type ValidPerson = Omit<PersonRecord, "householdId" | "id">;
 /** Validates one member; birth date and sex come from the ID number, so they cannot disagree. */
 export function validatePersonInput(p: PersonInputData, field: string, today: Date = new Date()): ValidPerson {
   const name = p.name.trim();
-  if (!NAME.test(name)) throw badHouseholdInput("INVALID_NAME", `${field}.name must be 1–30 letters or Chinese characters`, `${field}.name`);
+  if (!NAME.test(name)) throw HouseholdError.atField("INVALID_NAME", `${field}.name must be 1–30 letters or Chinese characters`, `${field}.name`);
   const idNumber = idNumberOrThrow(p.idNumber, `${field}.idNumber`, today);
   const phone = p.phone?.trim() || null;
   if (phone !== null && !PHONE.test(phone)) {
-    throw badHouseholdInput("INVALID_PHONE", `${field}.phone must be an 11-digit mainland mobile number`, `${field}.phone`);
+    throw HouseholdError.atField("INVALID_PHONE", `${field}.phone must be an 11-digit mainland mobile number`, `${field}.phone`);
   }
   const income = p.monthlyIncome ?? 0;
   if (!Number.isSafeInteger(income) || income < 0 || income > MAX_MONTHLY_INCOME_FEN) {
-    throw badHouseholdInput("INVALID_AMOUNT", `${field}.monthlyIncome must be between 0 and 1000000.00`, `${field}.monthlyIncome`);
+    throw HouseholdError.atField("INVALID_AMOUNT", `${field}.monthlyIncome must be between 0 and 1000000.00`, `${field}.monthlyIncome`);
   }
   return {
     relationToHead: p.relationToHead,
@@ -77,7 +77,7 @@ export function validatePersonInput(p: PersonInputData, field: string, today: Da
 export function assertValidPersonRow(row: PersonRecord, field = "person"): void {
   const parsed = idNumberOrThrow(row.idNumber, `${field}.idNumber`);
   if (parsed.birthDate !== row.birthDate || parsed.sex !== row.sex) {
-    throw badHouseholdInput("ID_NUMBER_MISMATCH", `${field}: birth date and sex must match the ID number`, field);
+    throw HouseholdError.atField("ID_NUMBER_MISMATCH", `${field}: birth date and sex must match the ID number`, field);
   }
 }
 
@@ -92,24 +92,24 @@ export function validateHouseholdRegistration(
 ): { household: Omit<HouseholdRecord, "householdNo" | "id">; members: ValidPerson[] } {
   const areaCode = input.areaCode.trim();
   if (!isAreaCode(areaCode) || areaCode.endsWith("000")) {
-    throw badHouseholdInput("NOT_A_COMMUNITY", "areaCode must be the 12-digit code of a community (村/社区)", "input.areaCode");
+    throw HouseholdError.atField("NOT_A_COMMUNITY", "areaCode must be the 12-digit code of a community (村/社区)", "input.areaCode");
   }
   if (!areaContains(jurisdictionAreaCode, areaCode)) {
     throw new HouseholdError("OUTSIDE_JURISDICTION", "households can be registered only within your organization's jurisdiction");
   }
   const address = input.address.trim();
   if (address.length < 4 || address.length > 200) {
-    throw badHouseholdInput("INVALID_ADDRESS", "address must be 4 to 200 characters", "input.address");
+    throw HouseholdError.atField("INVALID_ADDRESS", "address must be 4 to 200 characters", "input.address");
   }
   if (input.members.length < 1 || input.members.length > MAX_MEMBERS) {
-    throw badHouseholdInput("MEMBER_COUNT", `a household has 1 to ${MAX_MEMBERS} members`, "input.members");
+    throw HouseholdError.atField("MEMBER_COUNT", `a household has 1 to ${MAX_MEMBERS} members`, "input.members");
   }
   const members = input.members.map((m, i) => validatePersonInput(m, `input.members[${i}]`, today));
   const heads = members.filter((m) => m.relationToHead === "HEAD").length;
-  if (heads !== 1) throw badHouseholdInput("HEAD_COUNT", `a household has exactly one HEAD member (got ${heads})`, "input.members");
+  if (heads !== 1) throw HouseholdError.atField("HEAD_COUNT", `a household has exactly one HEAD member (got ${heads})`, "input.members");
   const seen = new Set<string>();
   members.forEach((m, i) => {
-    if (seen.has(m.idNumber)) throw badHouseholdInput("DUPLICATE_MEMBER", `input.members[${i}].idNumber repeats another member's`, `input.members[${i}].idNumber`);
+    if (seen.has(m.idNumber)) throw HouseholdError.atField("DUPLICATE_MEMBER", `input.members[${i}].idNumber repeats another member's`, `input.members[${i}].idNumber`);
     seen.add(m.idNumber);
   });
   return {

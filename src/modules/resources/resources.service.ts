@@ -1,7 +1,7 @@
 import type { Viewer } from "../../context.type.js";
 import { NATURAL_KEY } from "../../db/paging.js";
 import { isAreaCode } from "../../shared/area.js";
-import { invalid } from "../../shared/errors.js";
+import { ValidationError } from "../../shared/errors.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { uuidOrThrow } from "../../shared/validate.js";
 import { organizationView, type OrganizationView } from "../organizations/index.js";
@@ -13,7 +13,7 @@ export async function listResources(viewer: Viewer, args: { filter?: ResourceFil
   const page = pageRequest(args.page, NATURAL_KEY);
   const f = args.filter ?? {};
   if (f.servesArea != null && !isAreaCode(f.servesArea)) {
-    throw invalid("INVALID_AREA_CODE", "servesArea must be a 12-digit division code", "filter.servesArea");
+    throw ValidationError.atField("INVALID_AREA_CODE", "servesArea must be a 12-digit division code", "filter.servesArea");
   }
   const { rows, totalCount } = await new ResourceRepository(viewer.db, viewer.principal).page(
     { kind: f.kind ?? null, status: f.status ?? null, category: f.category ?? null, servesArea: f.servesArea ?? null },

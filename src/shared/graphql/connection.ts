@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
-import { invalid } from "../errors.js";
+import { ValidationError } from "../errors.js";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -52,12 +52,12 @@ export function encodeCursor(key: string): string {
 export function pageRequest(args: PageArgs, keyPattern: RegExp): PageRequest {
   const limit = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw invalid("PAGE_SIZE_OUT_OF_RANGE", `first must be between 1 and ${MAX_PAGE_SIZE}`, "first");
+    throw ValidationError.atField("PAGE_SIZE_OUT_OF_RANGE", `first must be between 1 and ${MAX_PAGE_SIZE}`, "first");
   }
   if (args.after == null) return { limit, afterKey: null };
   const decoded = /^[A-Za-z0-9_-]{1,200}$/.test(args.after) ? Buffer.from(args.after, "base64url").toString("utf8") : "";
   const key = decoded.startsWith(CURSOR_PREFIX) ? decoded.slice(CURSOR_PREFIX.length) : "";
-  if (!keyPattern.test(key)) throw invalid("INVALID_CURSOR", "after is not a cursor from this list", "after");
+  if (!keyPattern.test(key)) throw ValidationError.atField("INVALID_CURSOR", "after is not a cursor from this list", "after");
   return { limit, afterKey: key };
 }
 
