@@ -2,7 +2,7 @@ import type { Principal } from "../auth/principal.js";
 import { CASE_CATALOGUE } from "../modules/cases/index.js";
 import { GrantRelationship } from "../modules/grants/index.js";
 import { HOUSEHOLD_CATALOGUE, PERSON_CATALOGUE } from "../modules/households/index.js";
-import { NEED_CATALOGUE } from "../modules/needs/index.js";
+import { NEED_CATALOGUE, TAG_CATEGORY } from "../modules/needs/index.js";
 import { OrgKind, ROLES_BY_ORG_KIND, type Role } from "../modules/organizations/index.js";
 import { fenToYuan } from "../shared/money.js";
 import { Access, DataCategory, RedactionReason, accessBelow, minAccess } from "../privacy/categories.js";
@@ -277,7 +277,7 @@ function catalogueSection(): string[] {
         ["Field", "Category", "When MASKED", "Minimum necessity"],
         fields.map((f) => [
           code(f.field),
-          f.rule.category,
+          f.rule.itemCategory ? `by item (${f.rule.category} itself)` : f.rule.category,
           f.rule.mask ? code(f.rule.mask.name) : "—",
           f.rule.fullOnlyFor ? `FULL only for ${list(OrgKind.values.filter((k) => f.rule.fullOnlyFor!.has(k)))}` : "",
         ]),
@@ -285,6 +285,19 @@ function catalogueSection(): string[] {
       "",
     );
   }
+  lines.push(
+    "### Items classed one by one",
+    "",
+    "A field marked \"by item\" shows each item only where the caller may see that item's category in full:",
+    `a need's ${code("note")} carries the category of its content; each beneficiary tag the category it reveals.`,
+    "A tag outside this list is treated as PROTECTION until it is classed.",
+    "",
+    ...table(
+      ["Beneficiary tag", "Category"],
+      (Object.keys(TAG_CATEGORY) as Array<keyof typeof TAG_CATEGORY>).map((tag) => [code(tag), TAG_CATEGORY[tag]]),
+    ),
+    "",
+  );
   return lines;
 }
 
