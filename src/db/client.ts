@@ -60,18 +60,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
       close: () => pool.end(),
     };
   }
-  let release = () => {};
+  let release: () => Promise<void> = async () => {};
   if (options.dataDir && !options.pgliteClient) {
     mkdirSync(options.dataDir, { recursive: true });
     // One process per data directory: see lock.ts.
-    release = lockDataDir(options.dataDir);
+    release = await lockDataDir(options.dataDir);
   }
   let client: PGlite;
   try {
     client = options.pgliteClient ?? (options.dataDir ? new PGlite(options.dataDir) : new PGlite());
     await client.waitReady;
   } catch (error) {
-    release();
+    await release();
     throw error;
   }
   const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
@@ -89,7 +89,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
       try {
         await client.close();
       } finally {
-        release();
+        await release();
       }
     },
   };

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockDataDir } from "../../src/db/lock.js";
 import { accessLog, appendAccessEntries, appendChangeEntries, verifyAuditChains, type ChainStatus } from "../../src/audit/index.js";
 import { loadOrCreateDevFieldKeys } from "../../src/privacy/crypto.js";
 import { openDatabase } from "../../src/db/client.js";
@@ -96,18 +97,20 @@ describe("npm run audit:verify", () => {
   }, SLOW);
 
   it("exits 2 with one line, touching nothing, while another process (a running hub) has the data dir open", async () => {
-    // The lock names this test process: alive, and not the CLI.
-    writeFileSync(path.join(dataDir, "hub.lock"), `${process.pid}\n`);
+    // This test process holds the lock, as a running hub would (and keeps refreshing it).
+    const release = await lockDataDir(dataDir);
     try {
       const run = await auditVerify({ DATA_DIR: dataDir });
-      expect(run).toEqual({
-        code: 2,
-        stdout: "",
-        stderr: `audit verification could not run: the embedded database in ${dataDir} is in use by process ${process.pid} (a running hub?): stop it first, or use PostgreSQL (DATABASE_URL) to run tools alongside the hub\n`,
-      });
-      expect(readFileSync(path.join(dataDir, "hub.lock"), "utf8")).toBe(`${process.pid}\n`);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^audit verification could not run: the embedded database in ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is in use by another process \\(a running hub\\?; its lock was refreshed \\d+ s ago\\): stop it first, or use PostgreSQL \\(DATABASE_URL\\) to run tools alongside the hub; a lock left by a crash is taken over after 10 s\n$`,
+        ),
+      );
+      expect(existsSync(path.join(dataDir, "hub.lock"))).toBe(true);
     } finally {
-      rmSync(path.join(dataDir, "hub.lock"));
+      await release();
     }
   }, SLOW);
 

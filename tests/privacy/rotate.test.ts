@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockDataDir } from "../../src/db/lock.js";
 import type { Database } from "../../src/db/client.js";
 import { generateDemoDistrict } from "../../src/demo/generate.js";
 import { seedDemoDistrict } from "../../src/demo/seed.js";
@@ -343,17 +344,16 @@ describe("npm run keys:rotate", () => {
   }, SLOW);
 
   it("refuses a data dir a running hub holds, changing no key, and points to the hub's own rotation", async () => {
-    const lock = path.join(tmp, "data", "hub.lock");
-    writeFileSync(lock, `${process.pid}\n`); // this test process: alive, and not the CLI
+    const release = await lockDataDir(path.join(tmp, "data")); // this test process holds it, as a running hub would
     try {
       const keys = readFileSync(path.join(tmp, "data", "field-keys.json"), "utf8");
       const run = await cli("src/cli/keys-rotate.ts", env);
       expect(run.code).toBe(1);
       expect(run.stdout).toBe("");
-      expect(run.stderr).toMatch(/^keys:rotate failed: the embedded database in .* is in use by process \d+ .*call the rotateFieldKeys mutation as a civil-affairs ADMIN\n$/);
+      expect(run.stderr).toMatch(/^keys:rotate failed: the embedded database in .* is in use by another process .*call the rotateFieldKeys mutation as a civil-affairs ADMIN\n$/);
       expect(readFileSync(path.join(tmp, "data", "field-keys.json"), "utf8")).toBe(keys);
     } finally {
-      rmSync(lock);
+      await release();
     }
   }, SLOW);
 });
