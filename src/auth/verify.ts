@@ -1,6 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
 import { ROLES_BY_ORG_KIND, Role } from "../modules/organizations/organizations.enums.js";
 import type { OrganizationRow } from "../modules/organizations/organizations.table.js";
+import { codePointLength, cutCodePoints, textProblem } from "../shared/text.js";
 import { AuthError } from "./errors.js";
 import { ALLOWED_ALGORITHMS, type IssuerRegistry } from "./issuers.js";
 import type { Principal } from "./principal.js";
@@ -61,10 +62,23 @@ export async function authenticate(authorization: string | undefined, options: A
     throw toAuthError(err);
   }
 
+  // jose accepts an iat in the future; a token issued after "now" (beyond the skew) is not valid yet.
+  const now = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
+  if (typeof payload.iat === "number" && payload.iat > now + options.clockToleranceSeconds) {
+    throw new AuthError("TOKEN_NOT_YET_VALID", "the token is not valid yet (issued in the future)");
+  }
   const orgCode = payload.org;
   const role = payload.role;
   if (typeof orgCode !== "string" || orgCode === "") throw new AuthError("MISSING_CLAIM", "the token has no org claim");
   if (typeof role !== "string" || role === "") throw new AuthError("MISSING_CLAIM", "the token has no role claim");
+  // Every claim the hub keeps (in the access log, in queries) must be storable text: a claim that is
+  // not is a malformed token, never a database error later.
+  for (const [claim, value, max] of [["sub", payload.sub, 200], ["org", orgCode, 32], ["role", role, 32], ["purpose", payload.purpose, 10_000]] as const) {
+    if (typeof value === "string" && (textProblem(value) !== null || codePointLength(value) > max)) {
+      throw new AuthError("MALFORMED_TOKEN", `the token's ${claim} claim is not storable text`);
+    }
+  }
+  if (!/^[A-Z0-9][A-Z0-9-]{0,31}$/.test(orgCode)) throw new AuthError("MALFORMED_TOKEN", "the token's org claim is not an organization code");
   const org = await options.findOrganization(orgCode);
   if (!org) throw new AuthError("UNKNOWN_ORG", "the token's organization is not registered with the hub");
   if (org.issuer !== issuer.issuer || (issuer.orgs && !issuer.orgs.has(org.code))) {
@@ -85,7 +99,8 @@ export async function authenticate(authorization: string | undefined, options: A
     issuer: issuer.issuer,
     role,
     householdId,
-    purpose: typeof payload.purpose === "string" ? payload.purpose.slice(0, MAX_PURPOSE_LENGTH) : null,
+    // Cut by character, never inside a surrogate pair.
+    purpose: typeof payload.purpose === "string" ? cutCodePoints(payload.purpose, MAX_PURPOSE_LENGTH) : null,
     org: {
       id: org.id,
       code: org.code,

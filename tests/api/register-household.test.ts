@@ -151,6 +151,28 @@ describe.each(databaseKinds())("registering a household on %s", (kind) => {
     await rejected(civil, { input: input({}, members as Array<Record<string, unknown>>) }, "BAD_USER_INPUT", message, field);
   });
 
+  it.each([
+    ["a NUL byte", "东风街道第二社区 示例东路\u00008号"],
+    ["a newline", "东风街道第二社区\n示例东路8号"],
+    ["a C1 control character", "东风街道第二社区 示例东路\u00858号"],
+    ["a lone surrogate", "东风街道第二社区 示例东路8号\uD83D"],
+  ])("rejects an address holding %s as BAD_USER_INPUT, storing nothing", async (_what, address) => {
+    await rejected(civil, { input: input({ address }) }, "BAD_USER_INPUT", /input\.address (holds|is not valid Unicode)/, "input.address");
+  });
+
+  it("counts an address's length in characters, not UTF-16 units", async () => {
+    // 200 characters of which some are outside the BMP: 200 characters but more than 200 UTF-16 units.
+    const address = `东风街道第二社区${"𠀋".repeat(192)}`;
+    expect(address.length).toBeGreaterThan(200);
+    const r = await t.exec(civil, REGISTER, { input: input({ address }, [{ relationToHead: "HEAD", name: "示例寅", idNumber: fictionalId("1966-06-06", 921), workAbility: "FULL", employmentStatus: "EMPLOYED" }]) });
+    expect(r.errors).toBeUndefined();
+    await rejected(civil, { input: input({ address: `${address}号` }) }, "BAD_USER_INPUT", /must be 4 to 200 characters/, "input.address");
+  });
+
+  it("rejects a community code that the division register does not hold", async () => {
+    await rejected(civil, { input: input({ areaCode: "130104003001" }) }, "BAD_USER_INPUT", /in the division register/, "input.areaCode");
+  });
+
   it("rejects an area that is not a community and money with three decimals", async () => {
     await rejected(civil, { input: input({ areaCode: "130104001000" }) }, "BAD_USER_INPUT", /code of a community/, "input.areaCode");
     const members = input().members;

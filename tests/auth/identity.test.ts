@@ -34,7 +34,7 @@ describe("bearer token verification", () => {
 
   const civil = () => findDemoOrganization("QX-MZJ")!;
   const key = (issuer: string) => t.dev.keys.get(issuer)!;
-  const sign = async (claims: Record<string, unknown>, opts: { issuer?: string; kid?: string; exp?: number | null; alg?: string; keyJwk?: Parameters<typeof importJWK>[0] } = {}) => {
+  const sign = async (claims: Record<string, unknown>, opts: { issuer?: string; kid?: string; exp?: number | null; alg?: string; keyJwk?: Parameters<typeof importJWK>[0]; iat?: number; sub?: string } = {}) => {
     const issuer = opts.issuer ?? civil().issuer;
     const k = key(issuer) ?? key(DEV_ISSUERS.government);
     const now = Math.floor(Date.now() / 1000);
@@ -42,8 +42,8 @@ describe("bearer token verification", () => {
       .setProtectedHeader({ alg: opts.alg ?? "ES256", kid: opts.kid ?? k.kid })
       .setIssuer(issuer)
       .setAudience(AUDIENCE)
-      .setSubject("staff-1")
-      .setIssuedAt(now);
+      .setSubject(opts.sub ?? "staff-1")
+      .setIssuedAt(opts.iat ?? now);
     if (opts.exp !== null) jwt.setExpirationTime(opts.exp ?? now + 600);
     return jwt.sign(await importJWK(opts.keyJwk ?? k.privateJwk, opts.alg ?? "ES256"));
   };
@@ -142,5 +142,35 @@ describe("bearer token verification", () => {
     const resident = findDemoOrganization("QX-RESIDENT")!;
     const token = await sign({ org: resident.code, role: "RESIDENT" }, { issuer: resident.issuer });
     await rejected(`Bearer ${token}`, "MISSING_CLAIM", /household/);
+  });
+
+  it("rejects a token issued in the future beyond the clock tolerance (iat)", async () => {
+    await rejected(`Bearer ${await sign({}, { iat: Math.floor(Date.now() / 1000) + 3600, exp: Math.floor(Date.now() / 1000) + 7200 })}`, "TOKEN_NOT_YET_VALID", /issued in the future/);
+    // Within the tolerance it is accepted.
+    const { body } = await me(`Bearer ${await sign({}, { iat: Math.floor(Date.now() / 1000) + 5 })}`);
+    expect(body.errors).toBeUndefined();
+  });
+
+  it.each([
+    ["a NUL in the org claim", { org: "QX-MZJ\u0000" }, /org claim is not storable text/],
+    ["an org claim that is no organization code", { org: "qx mzj" }, /org claim is not an organization code/],
+    ["a lone surrogate in the purpose claim", { purpose: "低保复核\uD800" }, /purpose claim is not storable text/],
+  ])("rejects %s as MALFORMED_TOKEN, never a server error", async (_name, claims, message) => {
+    await rejected(`Bearer ${await sign(claims)}`, "MALFORMED_TOKEN", message);
+  });
+
+  it("rejects a control character in the subject as MALFORMED_TOKEN", async () => {
+    await rejected(`Bearer ${await sign({}, { sub: "staff\u0007" })}`, "MALFORMED_TOKEN", /sub claim is not storable text/);
+  });
+
+  it("cuts a long purpose claim by character, never inside a surrogate pair", async () => {
+    // 199 characters then an emoji (a surrogate pair) across the 200th UTF-16 unit.
+    const purpose = `${"低".repeat(199)}😀尾`;
+    const token = await sign({ purpose });
+    const ctx = await t.hub.contextFor(`Bearer ${token}`);
+    expect(ctx.authError).toBeNull();
+    expect(ctx.purpose).toBe(`${"低".repeat(199)}😀`);
+    const { body } = await me(`Bearer ${token}`);
+    expect(body.errors).toBeUndefined();
   });
 });

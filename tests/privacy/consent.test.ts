@@ -189,6 +189,9 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
       ["an expiry in the past", { expiresAt: inDays(-1) }, /must be in the future/],
       ["an expiry beyond three years", { expiresAt: inDays(4 * 365) }, /at most 1095 days/],
       ["an expiry that is not a date-time", { expiresAt: "next year" }, /ISO 8601/],
+      ["an expiry on a day that does not exist (never rolled over to March)", { expiresAt: "2027-02-30T00:00:00Z" }, /real calendar day/],
+      ["a recipient code holding a NUL byte", { recipientOrgCode: "CH-ANKANG\u0000" }, /must be an organization code/],
+      ["a purpose holding a line break", { purpose: "助医\n项目" }, /input\.purpose holds a line break/],
       ["an empty evidence reference", { evidenceRef: " " }, /evidenceRef must be 1 to 100/],
     ])("%s", async (_name, patch, message) => {
       const before = await t.db.db.$count(consents);

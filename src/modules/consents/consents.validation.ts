@@ -1,6 +1,6 @@
 import type { DataCategory } from "../../privacy/categories.js";
 import { CONSENTABLE_CATEGORIES, CONSENT_REQUIRED_KINDS } from "../../privacy/policy.js";
-import { textOrThrow } from "../../shared/validate.js";
+import { codeOrThrow, textOrThrow, timestampOrThrow } from "../../shared/validate.js";
 import type { OrgKind } from "../organizations/organizations.enums.js";
 import { ConsentError } from "./consents.errors.js";
 
@@ -46,10 +46,7 @@ export function validateConsent(input: RecordConsentData, now: Date): {
       "input.categories",
     );
   }
-  const expiresAt = new Date(input.expiresAt);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(input.expiresAt) || Number.isNaN(expiresAt.getTime())) {
-    throw ConsentError.atField("EXPIRY_INVALID", "expiresAt must be an ISO 8601 date-time, e.g. 2027-06-30T00:00:00+08:00", "input.expiresAt");
-  }
+  const expiresAt = timestampOrThrow(input.expiresAt, "input.expiresAt");
   if (expiresAt.getTime() <= now.getTime()) throw ConsentError.atField("EXPIRY_IN_PAST", "expiresAt must be in the future", "input.expiresAt");
   if (expiresAt.getTime() > now.getTime() + MAX_CONSENT_DAYS * DAY_MS) {
     throw ConsentError.atField("EXPIRY_TOO_FAR", `a consent lasts at most ${MAX_CONSENT_DAYS} days; record a new one to renew it`, "input.expiresAt");
@@ -59,6 +56,6 @@ export function validateConsent(input: RecordConsentData, now: Date): {
     evidenceRef: textOrThrow(input.evidenceRef, { field: "input.evidenceRef", min: 1, max: 100 }),
     categories: [...new Set(input.categories)].sort(),
     expiresAt,
-    recipient: hasCode ? { orgCode: input.recipientOrgCode!.trim() } : { orgKind: input.recipientOrgKind! },
+    recipient: hasCode ? { orgCode: codeOrThrow(input.recipientOrgCode!, "input.recipientOrgCode") } : { orgKind: input.recipientOrgKind! },
   };
 }

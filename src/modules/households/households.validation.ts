@@ -1,5 +1,6 @@
 import { areaContains, isAreaCode } from "../../shared/area.js";
-import { idNumberOrThrow } from "../../shared/validate.js";
+import { findDivision } from "../../shared/divisions.js";
+import { idNumberOrThrow, textOrThrow } from "../../shared/validate.js";
 import { HouseholdError } from "./households.errors.js";
 import type {
   DisabilityLevel,
@@ -91,16 +92,14 @@ export function validateHouseholdRegistration(
   today: Date = new Date(),
 ): { household: Omit<HouseholdRecord, "householdNo" | "id">; members: ValidPerson[] } {
   const areaCode = input.areaCode.trim();
-  if (!isAreaCode(areaCode) || areaCode.endsWith("000")) {
-    throw HouseholdError.atField("NOT_A_COMMUNITY", "areaCode must be the 12-digit code of a community (村/社区)", "input.areaCode");
+  // A community the division register knows, not just any 12 digits.
+  if (!isAreaCode(areaCode) || findDivision(areaCode)?.level !== "COMMUNITY") {
+    throw HouseholdError.atField("NOT_A_COMMUNITY", "areaCode must be the 12-digit code of a community (村/社区) in the division register", "input.areaCode");
   }
   if (!areaContains(jurisdictionAreaCode, areaCode)) {
     throw new HouseholdError("OUTSIDE_JURISDICTION", "households can be registered only within your organization's jurisdiction");
   }
-  const address = input.address.trim();
-  if (address.length < 4 || address.length > 200) {
-    throw HouseholdError.atField("INVALID_ADDRESS", "address must be 4 to 200 characters", "input.address");
-  }
+  const address = textOrThrow(input.address, { field: "input.address", min: 4, max: 200 });
   if (input.members.length < 1 || input.members.length > MAX_MEMBERS) {
     throw HouseholdError.atField("MEMBER_COUNT", `a household has 1 to ${MAX_MEMBERS} members`, "input.members");
   }
