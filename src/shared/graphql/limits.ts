@@ -97,11 +97,15 @@ function firstRefusal(document: DocumentNode, context: ValidationContext, limits
   return null;
 }
 
-/** graphql-armor's counts (aliases, depth, directives), reported as OperationLimitErrors instead of thrown. */
+/**
+ * graphql-armor's counts (aliases, depth, directives), reported as OperationLimitErrors instead of thrown.
+ * Depth counts fields only (flattenFragments): fragment nesting is bounded by fragmentNesting instead,
+ * as armor would count two levels for every fragment a client's generated code nests.
+ */
 function armorRefusal(operation: OperationDefinitionNode, context: ValidationContext, limits: OperationLimits): OperationLimitError | null {
   const checks: Array<{ reason: OperationLimitReason; limit: number; make: (onReject: (ctx: unknown, err: GraphQLError) => void) => (c: ValidationContext) => ASTVisitor }> = [
     { reason: "MAX_ALIASES", limit: limits.maxAliases, make: (r) => maxAliasesRule({ n: limits.maxAliases, onReject: [r], propagateOnRejection: false }) as never },
-    { reason: "MAX_DEPTH", limit: limits.maxDepth, make: (r) => maxDepthRule({ n: limits.maxDepth, onReject: [r], propagateOnRejection: false }) as never },
+    { reason: "MAX_DEPTH", limit: limits.maxDepth, make: (r) => maxDepthRule({ n: limits.maxDepth, flattenFragments: true, onReject: [r], propagateOnRejection: false }) as never },
     { reason: "MAX_DIRECTIVES", limit: limits.maxDirectives, make: (r) => maxDirectivesRule({ n: limits.maxDirectives, onReject: [r], propagateOnRejection: false }) as never },
   ];
   for (const { reason, limit, make } of checks) {
