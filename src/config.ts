@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from "./shared/graphql/limits.js";
 
 // The only reader of process.env. Parsed once into a frozen, typed object; secrets are never logged.
 
@@ -34,6 +35,17 @@ const EnvSchema = z.object({
     .refine((u) => /^https?:\/\//i.test(u), "must be an http(s) URL")
     .optional(),
   AUDIT_TSA_CA_FILE: z.string().min(1).optional(),
+  MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_OPERATION_LIMITS.maxAliases),
+  MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_OPERATION_LIMITS.maxDepth),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_OPERATION_LIMITS.maxDirectives),
+  MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(DEFAULT_OPERATION_LIMITS.maxTokens),
+  MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(DEFAULT_OPERATION_LIMITS.maxCost),
+  BEHIND_TLS: z.string().optional(),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((o) => o.trim()).filter((o) => o !== ""))
+    .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/i.test(o)), "must be a comma-separated list of origins (scheme://host[:port])"),
 });
 
 export interface Config {
@@ -56,6 +68,17 @@ export interface Config {
   readonly audit: AuditConfig;
   /** Lookups by identifier (personByIdNumber, assistanceStatus) each caller may make a minute. */
   readonly lookupsPerMinute: number;
+  /** Operation limits checked before validation (src/shared/graphql/limits.ts). */
+  readonly limits: OperationLimits;
+  readonly http: HttpConfig;
+}
+
+/** What every HTTP response carries beyond the body. */
+export interface HttpConfig {
+  /** Behind TLS (directly or at a proxy): send Strict-Transport-Security. */
+  readonly behindTls: boolean;
+  /** Origins allowed to call the hub from a browser; empty → none. */
+  readonly corsOrigins: readonly string[];
 }
 
 /** Signed checkpoints of the audit chains (src/audit/checkpoint.ts): where, how often, with which keys. */
@@ -91,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const introspection = bool(!production).safeParse(e.INTROSPECTION);
   if (!devIssuer.success) throw new ConfigError("invalid configuration: DEV_ISSUER must be true or false");
   if (!introspection.success) throw new ConfigError("invalid configuration: INTROSPECTION must be true or false");
+  const behindTls = bool(false).safeParse(e.BEHIND_TLS);
+  if (!behindTls.success) throw new ConfigError("invalid configuration: BEHIND_TLS must be true or false");
   if (production && !e.TRUSTED_ISSUERS_FILE && !devIssuer.data) {
     throw new ConfigError("invalid configuration: production needs TRUSTED_ISSUERS_FILE (or DEV_ISSUER=true)");
   }
@@ -113,6 +138,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     lookupsPerMinute: e.LOOKUPS_PER_MINUTE,
+    limits: Object.freeze({
+      ...DEFAULT_OPERATION_LIMITS,
+      maxAliases: e.MAX_ALIASES,
+      maxDepth: e.MAX_DEPTH,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxTokens: e.MAX_TOKENS,
+      maxCost: e.MAX_COST,
+    }),
+    http: Object.freeze({ behindTls: behindTls.data, corsOrigins: Object.freeze([...e.CORS_ORIGINS.map((o) => o.toLowerCase())]) }),
     audit,
   });
 }

@@ -64,6 +64,9 @@ async function main(): Promise<void> {
     logger,
     checkpoints: { schedule, evidence: () => loadCheckpointEvidence(sink, tsaTrustAnchors) },
     lookupLimit: { points: config.lookupsPerMinute, durationSeconds: 60 },
+    limits: config.limits,
+    production: config.env === "production",
+    http: config.http,
   });
   const { url } = await hub.listen(config.port, config.host);
   logger.info(

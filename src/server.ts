@@ -17,7 +17,9 @@ import type { Logger } from "./logger.js";
 import { OrganizationDirectory } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import { LookupLimiter, singleLookupRule, type LookupLimit } from "./privacy/lookups.js";
+import type { HttpConfig } from "./config.js";
 import { HubError } from "./shared/errors.js";
+import { DEFAULT_OPERATION_LIMITS, operationLimitsRule, tokenLimitError, type OperationLimits } from "./shared/graphql/limits.js";
 
 export interface HubOptions {
   readonly schema: GraphQLSchema;
@@ -32,6 +34,12 @@ export interface HubOptions {
   readonly now?: () => Date;
   /** Lookups by identifier allowed per caller and period (default 30 a minute). */
   readonly lookupLimit?: LookupLimit;
+  /** Operation limits (aliases, depth, directives, tokens, cost); default DEFAULT_OPERATION_LIMITS. */
+  readonly limits?: OperationLimits;
+  /** Production: no field suggestions ("Did you mean …") in errors, for anyone. */
+  readonly production?: boolean;
+  /** HSTS and the CORS allowlist (default: no HSTS, no origin allowed). */
+  readonly http?: HttpConfig;
   /**
    * Signed audit checkpoints: the schedule starts with the hub and writes a final checkpoint in stop(),
    * after the last request's access entry; `evidence` is what auditChainStatus verifies against.
@@ -60,8 +68,14 @@ const CLIENT_ERROR_CODES = new Set([
  * caller's own query mistakes pass through; everything else (SQL, bugs, outages) is logged under
  * the request id and masked.
  */
-export function formatHubError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
-  const original = hubErrorIn(unwrapResolverError(error));
+export function formatHubError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  logger: Logger,
+  limits: Pick<OperationLimits, "maxTokens"> = DEFAULT_OPERATION_LIMITS,
+): GraphQLFormattedError {
+  const parseFailed = formatted.extensions?.code === "GRAPHQL_PARSE_FAILED";
+  const original = (parseFailed ? tokenLimitError(formatted.message, limits) : null) ?? hubErrorIn(unwrapResolverError(error));
   if (original instanceof HubError) {
     return {
       message: original.message,
@@ -71,6 +85,10 @@ export function formatHubError(formatted: GraphQLFormattedError, error: unknown,
     };
   }
   const code = formatted.extensions?.code;
+  if (parseFailed && !formatted.message.startsWith("Syntax Error: ")) {
+    // The parser's own messages start "Syntax Error:"; anything else (a stack overflow) is JavaScript's, not the caller's.
+    return { message: "Syntax Error: the document could not be parsed", extensions: { code: "GRAPHQL_PARSE_FAILED" } };
+  }
   if (typeof code === "string" && CLIENT_ERROR_CODES.has(code)) {
     // An unknown enum value written inline is still bad input, not a broken client.
     const enumMistake = code === "GRAPHQL_VALIDATION_FAILED" && /does not exist in "[A-Za-z]+" enum/.test(formatted.message);
@@ -135,6 +153,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const { logger, db } = options;
   const directory = new OrganizationDirectory(db.db);
   const lookups = new LookupLimiter(options.lookupLimit);
+  const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
+  const httpConfig = options.http ?? { behindTls: false, corsOrigins: [] };
   const apollo = new ApolloServer<HubContext>({
     schema: options.schema,
     introspection: options.introspection,
@@ -148,8 +168,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       accessLogPlugin(logger, new AccessLogWriter(db, options.cipher.auditKey)),
       rateLimitStatusPlugin(),
     ],
-    formatError: (formatted, error) => formatHubError(formatted, error, logger),
-    validationRules: [singleLookupRule],
+    formatError: (formatted, error) => formatHubError(formatted, error, logger, limits),
+    // The limits come first: a refused document reaches no other rule (see operationLimitsRule).
+    validationRules: [operationLimitsRule(limits), singleLookupRule],
+    parseOptions: { maxTokens: limits.maxTokens },
+    hideSchemaDetailsFromClientErrors: options.production === true,
   });
   await apollo.start();
 
@@ -194,6 +217,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://hub.invalid");
+    setSecurityHeaders(res, httpConfig);
+    const origin = allowedOrigin(req, httpConfig);
+    if (origin) {
+      res.setHeader("access-control-allow-origin", origin);
+      res.setHeader("access-control-expose-headers", "x-request-id, retry-after");
+    }
+    if (req.method === "OPTIONS") {
+      if (!origin || url.pathname !== "/graphql") return send(res, 403, { error: "origin not allowed" });
+      res.statusCode = 204;
+      res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
+      res.setHeader("access-control-allow-headers", "authorization, content-type, x-request-id, x-access-purpose, apollo-require-preflight");
+      res.setHeader("access-control-max-age", "600");
+      res.end();
+      return;
+    }
     if (url.pathname === "/healthz" && req.method === "GET") return send(res, 200, { status: "ok" });
     if (url.pathname === "/readyz" && req.method === "GET") {
       try {
@@ -236,7 +274,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       },
     });
     res.statusCode = result.status ?? 200;
-    for (const [k, v] of result.headers) res.setHeader(k, v);
+    for (const [k, v] of result.headers) {
+      // The security headers stay as set; Apollo's Vary joins ours.
+      if (k === "cache-control") continue;
+      res.setHeader(k, k === "vary" ? `Origin, ${v}` : v);
+    }
     res.setHeader("x-request-id", requestId);
     if (result.body.kind === "complete") {
       res.end(result.body.string);
@@ -317,6 +359,27 @@ function accessLogPlugin(logger: Logger, accessLog: AccessLogWriter): ApolloServ
       };
     },
   };
+}
+
+/**
+ * On every response: nothing cached (responses carry personal data), no sniffing, no referrer, no
+ * framing; HSTS only when the hub is reached over TLS. `Vary: Origin` as the CORS answer depends on it.
+ */
+function setSecurityHeaders(res: ServerResponse, config: HttpConfig): void {
+  res.setHeader("cache-control", "no-store");
+  res.setHeader("x-content-type-options", "nosniff");
+  res.setHeader("referrer-policy", "no-referrer");
+  res.setHeader("x-frame-options", "DENY");
+  res.setHeader("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+  res.setHeader("vary", "Origin");
+  if (config.behindTls) res.setHeader("strict-transport-security", "max-age=31536000; includeSubDomains");
+}
+
+/** The request's Origin when it is on the allowlist (compared case-insensitively), else null. */
+function allowedOrigin(req: IncomingMessage, config: HttpConfig): string | null {
+  const origin = req.headers.origin;
+  if (typeof origin !== "string") return null;
+  return config.corsOrigins.includes(origin.toLowerCase()) ? origin : null;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -21,6 +21,32 @@ describe("configuration", () => {
     expect(() => loadConfig({ LOOKUPS_PER_MINUTE: "0" })).toThrow(/LOOKUPS_PER_MINUTE/);
   });
 
+  it("reads the operation limits, TLS and the CORS allowlist, with the documented defaults", () => {
+    const c = loadConfig({});
+    expect([c.limits, c.http]).toEqual([
+      { maxAliases: 50, maxDepth: 12, maxDirectives: 50, maxTokens: 10_000, maxCost: 100_000, assumedListSize: 10 },
+      { behindTls: false, corsOrigins: [] },
+    ]);
+    const set = loadConfig({
+      MAX_ALIASES: "5",
+      MAX_DEPTH: "4",
+      MAX_DIRECTIVES: "3",
+      MAX_TOKENS: "2000",
+      MAX_COST: "1000",
+      BEHIND_TLS: "true",
+      CORS_ORIGINS: " https://App.example , http://localhost:5173 ",
+    });
+    expect([set.limits, set.http]).toEqual([
+      { maxAliases: 5, maxDepth: 4, maxDirectives: 3, maxTokens: 2_000, maxCost: 1_000, assumedListSize: 10 },
+      { behindTls: true, corsOrigins: ["https://app.example", "http://localhost:5173"] },
+    ]);
+    expect(() => loadConfig({ MAX_DEPTH: "0" })).toThrow(/MAX_DEPTH/);
+    expect(() => loadConfig({ MAX_TOKENS: "many" })).toThrow(/MAX_TOKENS/);
+    expect(() => loadConfig({ BEHIND_TLS: "maybe" })).toThrow(/BEHIND_TLS/);
+    expect(() => loadConfig({ CORS_ORIGINS: "*" })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig({ CORS_ORIGINS: "https://app.example/path" })).toThrow(/CORS_ORIGINS/);
+  });
+
   it("in production requires trusted issuers, field keys and the audit signing key, and turns the dev issuer and introspection off", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/TRUSTED_ISSUERS_FILE/);
     expect(() => loadConfig({ NODE_ENV: "production", TRUSTED_ISSUERS_FILE: "x.json" })).toThrow(/FIELD_KEYS_FILE/);

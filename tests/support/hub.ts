@@ -12,6 +12,8 @@ import { buildHubSchema } from "../../src/schema.js";
 import { createHub, type Hub, type HubOptions } from "../../src/server.js";
 import type { FieldCipher } from "../../src/privacy/crypto.js";
 import type { LookupLimit } from "../../src/privacy/lookups.js";
+import type { HttpConfig } from "../../src/config.js";
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from "../../src/shared/graphql/limits.js";
 import { testCipher } from "./cipher.js";
 import { openTestDatabase, type TestDatabaseKind } from "./databases.js";
 
@@ -45,6 +47,10 @@ export async function startTestHub(
     /** Signed audit checkpoints for the hub, built on its database (see HubOptions.checkpoints). */
     checkpoints?: (db: DbHandle) => HubOptions["checkpoints"];
     lookupLimit?: LookupLimit;
+    /** Operation limits over DEFAULT_OPERATION_LIMITS. */
+    limits?: Partial<OperationLimits>;
+    production?: boolean;
+    http?: HttpConfig;
   } = {},
 ): Promise<TestHub> {
   const statements: string[] = [];
@@ -64,6 +70,9 @@ export async function startTestHub(
     logger: pino({ level: "silent" }),
     now: options.now,
     lookupLimit: options.lookupLimit,
+    limits: { ...DEFAULT_OPERATION_LIMITS, ...options.limits },
+    production: options.production,
+    http: options.http,
     checkpoints: options.checkpoints?.(db),
   });
   statements.length = 0;
