@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
@@ -68,6 +69,8 @@ export interface Config {
   readonly audit: AuditConfig;
   /** Lookups by identifier (personByIdNumber, assistanceStatus) each caller may make a minute. */
   readonly lookupsPerMinute: number;
+  /** On SIGTERM: seconds in-flight requests get to finish before their connections are cut. */
+  readonly shutdownGraceSeconds: number;
   /** Operation limits checked before validation (src/shared/graphql/limits.ts). */
   readonly limits: OperationLimits;
   readonly http: HttpConfig;
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     lookupsPerMinute: e.LOOKUPS_PER_MINUTE,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     limits: Object.freeze({
       ...DEFAULT_OPERATION_LIMITS,
       maxAliases: e.MAX_ALIASES,

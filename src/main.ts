@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     logger,
     checkpoints: { schedule, evidence: () => loadCheckpointEvidence(sink, tsaTrustAnchors) },
     lookupLimit: { points: config.lookupsPerMinute, durationSeconds: 60 },
+    shutdownGraceMs: config.shutdownGraceSeconds * 1000,
     limits: config.limits,
     production: config.env === "production",
     http: config.http,

@@ -3,7 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { AccessLogWriter, shownFields, type CheckpointEvidence } from "./audit/index.js";
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
@@ -12,13 +12,13 @@ import type { CheckpointSchedule } from "./checkpoint-schedule.js";
 import { createContext } from "./context.js";
 import type { HubContext } from "./context.type.js";
 import type { DbHandle } from "./db/client.js";
-import { databaseErrorOf } from "./db/errors.js";
+import { databaseErrorOf, isDatabaseUnavailable } from "./db/errors.js";
 import type { Logger } from "./logger.js";
 import { OrganizationDirectory } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import { LookupLimiter, singleLookupRule, type LookupLimit } from "./privacy/lookups.js";
 import type { HttpConfig } from "./config.js";
-import { HubError } from "./shared/errors.js";
+import { HubError, RETRY_AFTER_SECONDS, databaseUnavailable } from "./shared/errors.js";
 import { DEFAULT_OPERATION_LIMITS, operationLimitsRule, tokenLimitError, type OperationLimits } from "./shared/graphql/limits.js";
 
 export interface HubOptions {
@@ -32,6 +32,8 @@ export interface HubOptions {
   readonly logger: Logger;
   /** Injectable clock for token checks in tests. */
   readonly now?: () => Date;
+  /** How long stop() lets in-flight requests finish before cutting connections (default 15 s). */
+  readonly shutdownGraceMs?: number;
   /** Lookups by identifier allowed per caller and period (default 30 a minute). */
   readonly lookupLimit?: LookupLimit;
   /** Operation limits (aliases, depth, directives, tokens, cost); default DEFAULT_OPERATION_LIMITS. */
@@ -51,6 +53,7 @@ export interface HubOptions {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** Codes graphql-js and Apollo give to the caller's own mistakes; they pass through unmasked. */
 const CLIENT_ERROR_CODES = new Set([
@@ -75,7 +78,9 @@ export function formatHubError(
   limits: Pick<OperationLimits, "maxTokens"> = DEFAULT_OPERATION_LIMITS,
 ): GraphQLFormattedError {
   const parseFailed = formatted.extensions?.code === "GRAPHQL_PARSE_FAILED";
-  const original = (parseFailed ? tokenLimitError(formatted.message, limits) : null) ?? hubErrorIn(unwrapResolverError(error));
+  const unwrapped = unwrapResolverError(error);
+  const original =
+    (parseFailed ? tokenLimitError(formatted.message, limits) : null) ?? (isDatabaseUnavailable(unwrapped) ? databaseUnavailable() : hubErrorIn(unwrapped));
   if (original instanceof HubError) {
     return {
       message: original.message,
@@ -123,17 +128,19 @@ function hubErrorIn(error: unknown): unknown {
   return error;
 }
 
-/** A response refused for a rate limit is HTTP 429 with Retry-After, whatever else it holds. */
-function rateLimitStatusPlugin(): ApolloServerPlugin<HubContext> {
+/** HTTP statuses for errors a client should retry: 429 (rate limit) and 503 (database down), with Retry-After. */
+const RETRY_STATUS: Readonly<Record<string, number>> = { RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
+
+function retryStatusPlugin(): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
           if (response.body.kind !== "single") return;
-          const limited = response.body.singleResult.errors?.find((e) => e.extensions?.code === "RATE_LIMITED");
-          if (!limited) return;
-          response.http.status = 429;
-          response.http.headers.set("retry-after", String(limited.extensions?.retryAfterSeconds ?? 60));
+          const retry = response.body.singleResult.errors?.find((e) => typeof e.extensions?.code === "string" && e.extensions.code in RETRY_STATUS);
+          if (!retry) return;
+          response.http.status = RETRY_STATUS[retry.extensions!.code as string]!;
+          response.http.headers.set("retry-after", String(retry.extensions?.retryAfterSeconds ?? RETRY_AFTER_SECONDS));
         },
       };
     },
@@ -166,7 +173,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       accessLogPlugin(logger, new AccessLogWriter(db, options.cipher.auditKey)),
-      rateLimitStatusPlugin(),
+      retryStatusPlugin(),
     ],
     formatError: (formatted, error) => formatHubError(formatted, error, logger, limits),
     // The limits come first: a refused document reaches no other rule (see operationLimitsRule).
@@ -202,6 +209,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
         return createContext({ requestId, db: db.db, cipher: options.cipher, principal: null, authError: err, lookups });
+      }
+      // The organization register could not be read: the caller should retry, not report a bug.
+      if (isDatabaseUnavailable(err)) {
+        const cause = databaseUnavailable();
+        throw new GraphQLError(cause.message, {
+          originalError: cause,
+          extensions: { code: cause.code, http: { status: 503, headers: new HeaderMap([["retry-after", String(RETRY_AFTER_SECONDS)]]) } },
+        });
       }
       throw err;
     }
@@ -316,7 +331,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     stop: async () => {
       // Stop accepting, let in-flight requests finish for up to 5 s, then cut what remains.
       await new Promise<void>((resolve) => {
-        const force = setTimeout(() => httpServer.closeAllConnections(), 5_000);
+        const force = setTimeout(() => httpServer.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         httpServer.close(() => {
           clearTimeout(force);
           resolve();
@@ -352,7 +367,12 @@ function accessLogPlugin(logger: Logger, accessLog: AccessLogWriter): ApolloServ
             logger.error({ requestId: ctx.requestId, err: { type: (err as Error)?.name, sqlstate: databaseErrorOf(err)?.code } }, "access log write failed");
             if (response.body.kind === "single") {
               response.body.singleResult.data = null;
-              response.body.singleResult.errors = [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] as never;
+              const down = isDatabaseUnavailable(err) ? databaseUnavailable() : null;
+              response.body.singleResult.errors = [
+                down
+                  ? { message: down.message, extensions: { code: down.code, reason: down.reason, ...down.details } }
+                  : { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } },
+              ] as never;
             }
           }
         },

@@ -19,3 +19,19 @@ export function databaseErrorOf(error: unknown): DatabaseErrorInfo | null {
 }
 
 export const UNIQUE_VIOLATION = "23505";
+
+/** SQLSTATE classes and driver errors that mean "the database cannot be reached now", not a bug. */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-3]|53300)$/; // connection exceptions, shutdown, too many connections
+const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Object && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+    const message = (e as { message?: unknown }).message;
+    // node-postgres reports a dropped connection without a code.
+    if (typeof message === "string" && /Connection terminated|connection timeout/i.test(message)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

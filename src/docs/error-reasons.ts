@@ -7,7 +7,7 @@ import { NeedError } from "../modules/needs/index.js";
 import { ResourceError } from "../modules/resources/index.js";
 import { LookupError } from "../privacy/lookups.errors.js";
 import { OperationLimitError } from "../shared/graphql/limits.errors.js";
-import { ValidationError, type ErrorCode, type ErrorDetails, type HubError, type ReasonTable } from "../shared/errors.js";
+import { ServiceError, ValidationError, type ErrorCode, type ErrorDetails, type HubError, type ReasonTable } from "../shared/errors.js";
 
 // Every error class a client can meet, with its reasons: the README's table is rendered from here
 // (`npm run policy:doc`), and a test proves no error class in src/ is missing from this list.
@@ -23,6 +23,7 @@ export const ERROR_CLASSES: ReadonlyArray<{ readonly area: string; readonly erro
   { area: "identity (token)", errorClass: AuthError },
   { area: "operation rules (@Allow)", errorClass: OperationAccessError },
   { area: "argument validation", errorClass: ValidationError },
+  { area: "availability", errorClass: ServiceError },
   { area: "operation limits", errorClass: OperationLimitError },
   { area: "lookups by identifier", errorClass: LookupError },
   { area: "households and persons", errorClass: HouseholdError },
@@ -41,6 +42,7 @@ const CODE_ORDER = Object.keys({
   CONFLICT: 0,
   BAD_USER_INPUT: 0,
   RATE_LIMITED: 0,
+  SERVICE_UNAVAILABLE: 0,
   QUERY_TOO_COMPLEX: 0,
 } satisfies Record<ErrorCode, 0>) as ErrorCode[];
 

@@ -4,7 +4,7 @@
 // without a code does not compile. formatError (server.ts) shows `code`, `reason` and the safe
 // details and masks everything else as INTERNAL_SERVER_ERROR.
 
-export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "UNAUTHENTICATED" | "RATE_LIMITED" | "QUERY_TOO_COMPLEX";
+export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "UNAUTHENTICATED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "QUERY_TOO_COMPLEX";
 
 /** Safe, non-personal details for `extensions` (a field name, a limit). */
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
@@ -65,3 +65,14 @@ export const ValidationReason = defineReasons({
 });
 export type ValidationReason = keyof typeof ValidationReason;
 export class ValidationError extends domainError("ValidationError", ValidationReason) {}
+
+/** The hub cannot serve the request now (its database is unreachable): retry after `retryAfterSeconds`. */
+export const ServiceReason = defineReasons({
+  DATABASE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+});
+export type ServiceReason = keyof typeof ServiceReason;
+export class ServiceError extends domainError("ServiceError", ServiceReason) {}
+
+export const RETRY_AFTER_SECONDS = 2;
+export const databaseUnavailable = (): ServiceError =>
+  new ServiceError("DATABASE_UNAVAILABLE", "the database is unavailable right now; retry shortly", { retryAfterSeconds: RETRY_AFTER_SECONDS });
