@@ -18,6 +18,7 @@ import { householdScope, needScope, type RecordScope } from "../../src/privacy/s
 import { buildHubSchema } from "../../src/schema.js";
 import { areaContains } from "../../src/shared/area.js";
 import { fenToYuan } from "../../src/shared/money.js";
+import { EDUCATION_MEMBER } from "../support/redactions.js";
 import { errorCodes, startTestHub, type GraphQLResult, type TestHub } from "../support/hub.js";
 
 // Every organization kind (every role of it) reads the same demo household through every path that
@@ -419,14 +420,7 @@ describe("policy matrix: every org kind reads one household through every path, 
       for (const m of household.members as Json[]) {
         expect(m.studentStatus).toBe(plain.studentStatus.get(m.id as string));
         expect(m.monthlyIncome).toBeNull();
-        expect(m.redactions).toEqual([
-          { field: "phone", access: "MASKED", reason: "OUT_OF_REMIT" },
-          { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-          { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-          { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-          { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-          { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-        ]);
+        expect(m.redactions).toEqual(EDUCATION_MEMBER);
       }
     }
     expect([...plain.studentStatus.values()].some((s) => s !== "NOT_STUDENT")).toBe(true);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseIdNumber } from "../../src/shared/id-number.js";
 import { databaseKinds } from "../support/databases.js";
+import { EDUCATION_MEMBER } from "../support/redactions.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
 
 const HOUSEHOLDS = /* GraphQL */ `
@@ -145,14 +146,7 @@ describe.each(databaseKinds())("read API on %s", (kind) => {
     const members = (r.data!.households as { nodes: Array<{ members: Array<Record<string, unknown>> }> }).nodes.flatMap((n) => n.members);
     expect(members.some((m) => m.studentStatus !== null)).toBe(true);
     expect(members.every((m) => m.monthlyIncome === null)).toBe(true);
-    expect(members[0]!.redactions).toEqual([
-      { field: "phone", access: "MASKED", reason: "OUT_OF_REMIT" },
-      { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-    ]);
+    expect(members[0]!.redactions).toEqual(EDUCATION_MEMBER);
   });
 
   it("answers `me` with the verified organization and role", async () => {

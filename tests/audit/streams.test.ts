@@ -13,10 +13,10 @@ import {
   verifyAuditChains,
   type ChainStatus,
 } from "../../src/audit/index.js";
-import type { Database } from "../../src/db/client.js";
 import { databaseErrorOf } from "../../src/db/errors.js";
 import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/databases.js";
 import { accessEntries, accessEntry, changeEntry, disclosure, HOUSEHOLD_A, HOUSEHOLD_B } from "./entries.js";
+import { disableTrigger, rolledBack } from "./tamper.js";
 
 /** The SQLSTATE a statement fails with. */
 async function sqlState(promise: Promise<unknown>): Promise<string | undefined> {
@@ -28,26 +28,6 @@ async function sqlState(promise: Promise<unknown>): Promise<string | undefined> 
   throw new Error("expected the statement to fail");
 }
 
-class Rollback extends Error {}
-
-/** Runs `fn` in a transaction that is always rolled back: tampering that leaves the database as it was. */
-async function rolledBack<T>(db: Database, fn: (tx: Database) => Promise<T>): Promise<T> {
-  let result: { value: T } | undefined;
-  try {
-    await db.transaction(async (tx) => {
-      result = { value: await fn(tx) };
-      throw new Rollback();
-    });
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
-  }
-  return result!.value;
-}
-
-/** Acting as the table owner: the append-only trigger off for the rest of the transaction. */
-async function disableTrigger(tx: Database, table: "access_log" | "change_log"): Promise<void> {
-  await tx.execute(sql.raw(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_append_only`));
-}
 
 const okStatus = (stream: ChainStatus["stream"], entries: number, lastHash: string): ChainStatus => ({
   stream,

@@ -5,6 +5,7 @@ import { accessLog, changeLog, consents, organizations } from "../../src/db/sche
 import { databaseErrorOf } from "../../src/db/errors.js";
 import { systemGrantAccess, systemRevokeGrant } from "../../src/modules/grants/index.js";
 import { databaseKinds } from "../support/databases.js";
+import { CHARITY_MEMBER_WITHOUT_CONSENT, CHARITY_OUT_OF_REMIT } from "../support/redactions.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
 
 const MEMBERS = `query ($id: ID!) { household(id: $id) { address members { name idNumber phone monthlyIncome redactions { field access reason } } } }`;
@@ -59,18 +60,7 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
     expect(m.phone).toBeNull();
     expect(m.idNumber).toBe(`${truth.idNumber!.slice(0, 6)}************`);
     expect(m.monthlyIncome).toBeNull();
-    expect(m.redactions).toEqual([
-      { field: "name", access: "MASKED", reason: "NO_CONSENT" },
-      { field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" },
-      { field: "birthDate", access: "MASKED", reason: "MINIMUM_NECESSITY" },
-      { field: "phone", access: "WITHHELD", reason: "NO_CONSENT" },
-      { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "studentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-    ]);
+    expect(m.redactions).toEqual(CHARITY_MEMBER_WITHOUT_CONSENT);
   });
 
   it("a charity without a grant does not reach the household at all", async () => {
@@ -94,12 +84,7 @@ describe.each(databaseKinds())("household consent on %s", (kind) => {
       { field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" },
       // Derived from the ID number: full only where the number is, so consent opens the year alone.
       { field: "birthDate", access: "MASKED", reason: "MINIMUM_NECESSITY" },
-      { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "studentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
+      ...CHARITY_OUT_OF_REMIT,
     ]);
 
     const withdrawn = await t.exec(community, WITHDRAW, { input: { consentId: consent.id, evidenceRef: "QX-WITHDRAW-2026-0001" } });

@@ -6,6 +6,7 @@ import { policyAccess } from "../../src/privacy/policy.js";
 import { Projector, Sealed, decideField } from "../../src/privacy/project.js";
 import { JURISDICTION_GRANT, PUBLISHED_NEED_GRANT, householdScope, needScope } from "../../src/privacy/scope.js";
 import { principal } from "../support/principals.js";
+import { CHARITY_MEMBER_WITHOUT_CONSENT } from "../support/redactions.js";
 
 const person: PersonSource = {
   id: "p1",
@@ -92,18 +93,7 @@ describe("projection", () => {
     expect(view.monthlyIncome).toBeNull();
     expect(view.birthDate).toBe("1980-**-**");
     expect(view.sex).toBe("FEMALE");
-    expect(view.redactions).toEqual([
-      { field: "name", access: "MASKED", reason: "NO_CONSENT" },
-      { field: "idNumber", access: "MASKED", reason: "MINIMUM_NECESSITY" },
-      { field: "birthDate", access: "MASKED", reason: "MINIMUM_NECESSITY" },
-      { field: "phone", access: "WITHHELD", reason: "NO_CONSENT" },
-      { field: "disabilityLevel", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "seriousIllness", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "workAbility", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "studentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "employmentStatus", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-      { field: "monthlyIncome", access: "WITHHELD", reason: "OUT_OF_REMIT" },
-    ]);
+    expect(view.redactions).toEqual(CHARITY_MEMBER_WITHOUT_CONSENT);
   });
 
   it("opens names and contact to a charity under consent, but never the full ID number or finances", () => {
