@@ -2,6 +2,7 @@ import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from "./shared/graphql/limits.js";
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "./shared/request-limiter.js";
 
 // The only reader of process.env. Parsed once into a frozen, typed object; secrets are never logged.
 
@@ -41,6 +42,14 @@ const EnvSchema = z.object({
   MAX_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_OPERATION_LIMITS.maxDirectives),
   MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(DEFAULT_OPERATION_LIMITS.maxTokens),
   MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(DEFAULT_OPERATION_LIMITS.maxCost),
+  MAX_FIELD_REPEATS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_OPERATION_LIMITS.maxFieldRepeats),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_REQUEST_LIMITS.timeoutMs),
+  MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(DEFAULT_REQUEST_LIMITS.maxResponseBytes),
+  REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_REQUEST_LIMITS.perCallerPerMinute),
+  ANONYMOUS_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_REQUEST_LIMITS.anonymousPerMinute),
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_REQUEST_LIMITS.maxConcurrent),
+  HEAVY_QUERY_COST: z.coerce.number().int().min(1).max(100_000_000).default(DEFAULT_REQUEST_LIMITS.heavyCost),
+  HEAVY_QUERIES_AT_ONCE: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_REQUEST_LIMITS.heavyAtOnce),
   BEHIND_TLS: z.string().optional(),
   CORS_ORIGINS: z
     .string()
@@ -73,6 +82,8 @@ export interface Config {
   readonly shutdownGraceSeconds: number;
   /** Operation limits checked before validation (src/shared/graphql/limits.ts). */
   readonly limits: OperationLimits;
+  /** Deadline, response size, per-caller rate and concurrency (src/shared/request-limiter.ts). */
+  readonly requestLimits: RequestLimits;
   readonly http: HttpConfig;
 }
 
@@ -125,6 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !e.FIELD_KEYS_FILE) {
     throw new ConfigError("invalid configuration: production needs FIELD_KEYS_FILE (field encryption keys)");
   }
+  if (e.SHUTDOWN_GRACE_SECONDS * 1000 < e.REQUEST_TIMEOUT_MS) {
+    // Otherwise a request still inside its deadline could be cut at shutdown, after its write committed.
+    throw new ConfigError("invalid configuration: SHUTDOWN_GRACE_SECONDS must be at least REQUEST_TIMEOUT_MS");
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   const audit = auditConfig(e, dataDir, production);
   return Object.freeze({
@@ -149,6 +164,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDirectives: e.MAX_DIRECTIVES,
       maxTokens: e.MAX_TOKENS,
       maxCost: e.MAX_COST,
+      maxFieldRepeats: e.MAX_FIELD_REPEATS,
+    }),
+    requestLimits: Object.freeze({
+      timeoutMs: e.REQUEST_TIMEOUT_MS,
+      maxResponseBytes: e.MAX_RESPONSE_BYTES,
+      perCallerPerMinute: e.REQUESTS_PER_MINUTE,
+      anonymousPerMinute: e.ANONYMOUS_REQUESTS_PER_MINUTE,
+      maxConcurrent: e.MAX_CONCURRENT_REQUESTS,
+      heavyCost: e.HEAVY_QUERY_COST,
+      heavyAtOnce: e.HEAVY_QUERIES_AT_ONCE,
     }),
     http: Object.freeze({ behindTls: behindTls.data, corsOrigins: Object.freeze([...e.CORS_ORIGINS.map((o) => o.toLowerCase())]) }),
     audit,

@@ -12,16 +12,18 @@ import type { FieldCipher } from "./privacy/crypto.js";
 import type { LookupLimiter } from "./privacy/lookups.js";
 import { Projector } from "./privacy/project.js";
 import { householdScope } from "./privacy/scope.js";
+import type { Deadline } from "./shared/graphql/deadline.js";
+import { Lane } from "./shared/turns.js";
 
 // Composition root of one request: the verified caller, fresh loaders (never shared across requests
 // or callers) and the projector that caches this caller's policy decisions.
 
-export function createLoaders(db: Database, principal: Principal): Loaders {
+export function createLoaders(db: Database, principal: Principal, lane: Lane | null = null): Loaders {
   return {
-    ...createHouseholdLoaders(db, householdScope(principal)),
-    ...createOrganizationLoaders(db),
-    grantsByHousehold: createGrantLoader(db, principal.org.id),
-    consentsByHousehold: createConsentLoader(db, { orgId: principal.org.id, orgKind: principal.org.kind }),
+    ...createHouseholdLoaders(db, householdScope(principal), lane),
+    ...createOrganizationLoaders(db, lane),
+    grantsByHousehold: createGrantLoader(db, principal.org.id, lane),
+    consentsByHousehold: createConsentLoader(db, { orgId: principal.org.id, orgKind: principal.org.kind }, lane),
   };
 }
 
@@ -34,9 +36,12 @@ export function createContext(args: {
   purpose?: string | null;
   lookups: LookupLimiter;
   checkpointEvidence?: (() => Promise<CheckpointEvidence>) | null;
+  deadline?: Deadline | null;
 }): HubContext {
   const { requestId, db, cipher, principal, lookups } = args;
   const audit = new AccessRecorder();
+  // Counted from the request's start until its response is sent, unless the heavy lane takes it (server.ts).
+  const lane = new Lane();
   return {
     requestId,
     principal,
@@ -47,7 +52,7 @@ export function createContext(args: {
           projector: new Projector(principal, audit),
           db,
           cipher,
-          loaders: createLoaders(db, principal),
+          loaders: createLoaders(db, principal, lane),
           audit,
           requestId,
           lookups,
@@ -56,5 +61,7 @@ export function createContext(args: {
       : null,
     audit,
     purpose: args.purpose ?? null,
+    deadline: args.deadline ?? null,
+    lane,
   };
 }

@@ -11,6 +11,8 @@ import type { DataCategory } from "./privacy/categories.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import type { LookupLimiter } from "./privacy/lookups.js";
 import type { Projector } from "./privacy/project.js";
+import type { Deadline } from "./shared/graphql/deadline.js";
+import type { Lane } from "./shared/turns.js";
 
 // The per-request context, as types only: what resolvers, decorators and services import. The
 // composition root (context.ts) builds it; nothing below the roots constructs one.
@@ -61,4 +63,8 @@ export interface HubContext {
   readonly audit: AccessRecorder;
   /** Why the caller is asking (token `purpose` claim or X-Access-Purpose header), for the access log. */
   readonly purpose: string | null;
+  /** Past it, resolvers start no more work for this request (src/shared/graphql/deadline.ts). */
+  readonly deadline: Deadline | null;
+  /** Interactive or heavy: whose work goes first at each yield point (src/shared/turns.ts). */
+  readonly lane: Lane;
 }

@@ -26,7 +26,11 @@ import { createHub } from "./server.js";
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+    statementTimeoutMs: config.requestLimits.timeoutMs,
+  });
   await migrateDatabase(db);
   const cipher = fieldCipherFromConfig(config);
 
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
     lookupLimit: { points: config.lookupsPerMinute, durationSeconds: 60 },
     shutdownGraceMs: config.shutdownGraceSeconds * 1000,
     limits: config.limits,
+    requestLimits: config.requestLimits,
     production: config.env === "production",
     http: config.http,
   });

@@ -8,18 +8,24 @@ import { AccessLogWriter, shownFields, type CheckpointEvidence } from "./audit/i
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
 import { MAX_PURPOSE_LENGTH, authenticate } from "./auth/verify.js";
+import type { Principal } from "./auth/principal.js";
 import type { CheckpointSchedule } from "./checkpoint-schedule.js";
 import { createContext } from "./context.js";
 import type { HubContext } from "./context.type.js";
 import type { DbHandle } from "./db/client.js";
-import { databaseErrorOf, isDatabaseUnavailable } from "./db/errors.js";
+import { databaseErrorOf, isDatabaseUnavailable, isStatementTimeout } from "./db/errors.js";
 import type { Logger } from "./logger.js";
 import { OrganizationDirectory } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import { LookupLimiter, singleLookupRule, type LookupLimit } from "./privacy/lookups.js";
 import type { HttpConfig } from "./config.js";
 import { HubError, RETRY_AFTER_SECONDS, databaseUnavailable } from "./shared/errors.js";
-import { DEFAULT_OPERATION_LIMITS, operationLimitsRule, tokenLimitError, type OperationLimits } from "./shared/graphql/limits.js";
+import { Deadline, deadlineExceeded, guardResolversWithDeadline } from "./shared/graphql/deadline.js";
+import { RequestLimitError } from "./shared/graphql/limits.errors.js";
+import { DEFAULT_OPERATION_LIMITS, operationCost, operationLimitsRule, tokenLimitError, type OperationLimits } from "./shared/graphql/limits.js";
+import { HeavyLane } from "./shared/heavy-lane.js";
+import { DEFAULT_REQUEST_LIMITS, RequestLimiter, callerKey, type RequestLimits } from "./shared/request-limiter.js";
+import { readAccessPurpose } from "./shared/purpose-header.js";
 
 export interface HubOptions {
   readonly schema: GraphQLSchema;
@@ -38,6 +44,8 @@ export interface HubOptions {
   readonly lookupLimit?: LookupLimit;
   /** Operation limits (aliases, depth, directives, tokens, cost); default DEFAULT_OPERATION_LIMITS. */
   readonly limits?: OperationLimits;
+  /** Deadline, response size, per-caller rate and concurrency; default DEFAULT_REQUEST_LIMITS. */
+  readonly requestLimits?: RequestLimits;
   /** Production: no field suggestions ("Did you mean …") in errors, for anyone. */
   readonly production?: boolean;
   /** HSTS and the CORS allowlist (default: no HSTS, no origin allowed). */
@@ -75,12 +83,17 @@ export function formatHubError(
   formatted: GraphQLFormattedError,
   error: unknown,
   logger: Logger,
-  limits: Pick<OperationLimits, "maxTokens"> = DEFAULT_OPERATION_LIMITS,
+  limits: Pick<OperationLimits, "maxTokens"> & { readonly timeoutMs?: number } = DEFAULT_OPERATION_LIMITS,
 ): GraphQLFormattedError {
   const parseFailed = formatted.extensions?.code === "GRAPHQL_PARSE_FAILED";
   const unwrapped = unwrapResolverError(error);
   const original =
-    (parseFailed ? tokenLimitError(formatted.message, limits) : null) ?? (isDatabaseUnavailable(unwrapped) ? databaseUnavailable() : hubErrorIn(unwrapped));
+    (parseFailed ? tokenLimitError(formatted.message, limits) : null) ??
+    (isDatabaseUnavailable(unwrapped)
+      ? databaseUnavailable()
+      : isStatementTimeout(unwrapped)
+        ? deadlineExceeded(limits.timeoutMs ?? DEFAULT_REQUEST_LIMITS.timeoutMs)
+        : hubErrorIn(unwrapped));
   if (original instanceof HubError) {
     return {
       message: original.message,
@@ -128,16 +141,24 @@ function hubErrorIn(error: unknown): unknown {
   return error;
 }
 
-/** HTTP statuses for errors a client should retry: 429 (rate limit) and 503 (database down), with Retry-After. */
-const RETRY_STATUS: Readonly<Record<string, number>> = { RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
+/** HTTP statuses for errors a client should retry: 429 (rate limit), 503 (database down, deadline passed), with Retry-After. */
+const RETRY_STATUS: Readonly<Record<string, number>> = { RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503, DEADLINE_EXCEEDED: 503 };
 
 function retryStatusPlugin(): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, operation }) {
           if (response.body.kind !== "single") return;
-          const retry = response.body.singleResult.errors?.find((e) => typeof e.extensions?.code === "string" && e.extensions.code in RETRY_STATUS);
+          const result = response.body.singleResult;
+          // A query stopped at its deadline answers nothing but that: no half of a page, no error per
+          // field the deadline stopped. (A mutation's results stand: what committed is answered.)
+          const stopped = result.errors?.find((e) => e.extensions?.code === "DEADLINE_EXCEEDED");
+          if (stopped && operation?.operation !== "mutation") {
+            result.data = null;
+            result.errors = [{ message: stopped.message, extensions: stopped.extensions }];
+          }
+          const retry = result.errors?.find((e) => typeof e.extensions?.code === "string" && e.extensions.code in RETRY_STATUS);
           if (!retry) return;
           response.http.status = RETRY_STATUS[retry.extensions!.code as string]!;
           response.http.headers.set("retry-after", String(retry.extensions?.retryAfterSeconds ?? RETRY_AFTER_SECONDS));
@@ -153,14 +174,39 @@ export interface Hub {
   listen(port: number, host: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
   /** Builds a request context as the HTTP path does (for in-process tests and benchmarks). */
-  contextFor(authorization: string | undefined, requestId?: string, purpose?: string | null): Promise<HubContext>;
+  contextFor(authorization: string | undefined, request?: RequestFacts): Promise<HubContext>;
 }
+
+/** What the HTTP layer knows of a request before its context is built. */
+export interface RequestFacts {
+  readonly requestId?: string;
+  /** The X-Access-Purpose header, decoded. */
+  readonly purpose?: string | null;
+  /** The peer's network address: the rate-limit key of a request without a valid token. */
+  readonly clientAddress?: string;
+}
+
+/** A HubError as thrown from the context function: Apollo answers it with this HTTP status (and Retry-After). */
+function httpRefusal(cause: HubErrorLike, status: number): GraphQLError {
+  const retryAfter = cause.details.retryAfterSeconds ?? RETRY_AFTER_SECONDS;
+  return new GraphQLError(cause.message, {
+    originalError: cause as unknown as Error,
+    extensions: { code: cause.code, http: { status, headers: new HeaderMap([["retry-after", String(retryAfter)]]) } },
+  });
+}
+type HubErrorLike = Pick<HubError, "message" | "code" | "reason" | "details">;
 
 export async function createHub(options: HubOptions): Promise<Hub> {
   const { logger, db } = options;
   const directory = new OrganizationDirectory(db.db);
   const lookups = new LookupLimiter(options.lookupLimit);
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
+  const requestLimits = options.requestLimits ?? DEFAULT_REQUEST_LIMITS;
+  const requestLimiter = new RequestLimiter(requestLimits);
+  // Idempotent: the schema's fetching resolvers check the request's deadline on entry.
+  guardResolversWithDeadline(options.schema);
+  let draining = false;
+  let stopped: Promise<void> | null = null;
   const httpConfig = options.http ?? { behindTls: false, corsOrigins: [] };
   const apollo = new ApolloServer<HubContext>({
     schema: options.schema,
@@ -174,8 +220,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       ApolloServerPluginLandingPageDisabled(),
       accessLogPlugin(logger, new AccessLogWriter(db, options.cipher.auditKey)),
       retryStatusPlugin(),
+      heavyLanePlugin(new HeavyLane(requestLimits.heavyAtOnce), requestLimits.heavyCost, limits),
     ],
-    formatError: (formatted, error) => formatHubError(formatted, error, logger, limits),
+    formatError: (formatted, error) => formatHubError(formatted, error, logger, { maxTokens: limits.maxTokens, timeoutMs: requestLimits.timeoutMs }),
     // The limits come first: a refused document reaches no other rule (see operationLimitsRule).
     validationRules: [operationLimitsRule(limits), singleLookupRule],
     parseOptions: { maxTokens: limits.maxTokens },
@@ -183,32 +230,24 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   await apollo.start();
 
-  async function contextFor(
-    authorization: string | undefined,
-    requestId: string = randomUUID(),
-    purposeHeader: string | null = null,
-  ): Promise<HubContext> {
+  async function contextFor(authorization: string | undefined, request: RequestFacts = {}): Promise<HubContext> {
+    const requestId = request.requestId ?? randomUUID();
+    const purposeHeader = request.purpose ?? null;
+    const deadline = Deadline.after(requestLimits.timeoutMs);
+    let principal: Principal | null;
     try {
-      const principal = await authenticate(authorization, {
+      principal = await authenticate(authorization, {
         registry: options.registry,
         audience: options.audience,
         clockToleranceSeconds: options.clockToleranceSeconds,
         findOrganization: (code) => directory.systemFindByCode(code),
         now: options.now,
       });
-      return createContext({
-        requestId,
-        db: db.db,
-        cipher: options.cipher,
-        principal,
-        purpose: purposeHeader ?? principal?.purpose ?? null,
-        checkpointEvidence: options.checkpoints?.evidence ?? null,
-        lookups,
-      });
     } catch (err) {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
-        return createContext({ requestId, db: db.db, cipher: options.cipher, principal: null, authError: err, lookups });
+        await consumeRateOrThrow(null, request.clientAddress);
+        return createContext({ requestId, db: db.db, cipher: options.cipher, principal: null, authError: err, lookups, deadline });
       }
       // The organization register could not be read: the caller should retry, not report a bug.
       if (isDatabaseUnavailable(err)) {
@@ -218,6 +257,30 @@ export async function createHub(options: HubOptions): Promise<Hub> {
           extensions: { code: cause.code, http: { status: 503, headers: new HeaderMap([["retry-after", String(RETRY_AFTER_SECONDS)]]) } },
         });
       }
+      throw err;
+    }
+    await consumeRateOrThrow(principal, request.clientAddress);
+    return createContext({
+      requestId,
+      db: db.db,
+      cipher: options.cipher,
+      principal,
+      purpose: purposeHeader ?? principal?.purpose ?? null,
+      checkpointEvidence: options.checkpoints?.evidence ?? null,
+      lookups,
+      deadline,
+    });
+  }
+
+  function keyOf(principal: Principal | null, clientAddress: string | undefined) {
+    return callerKey(principal ? { orgCode: principal.org.code, subject: principal.subject } : null, clientAddress);
+  }
+
+  async function consumeRateOrThrow(principal: Principal | null, clientAddress: string | undefined): Promise<void> {
+    try {
+      await requestLimiter.consumeOrThrow(keyOf(principal, clientAddress));
+    } catch (err) {
+      if (err instanceof RequestLimitError) throw httpRefusal(err, 429);
       throw err;
     }
   }
@@ -241,7 +304,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (req.method === "OPTIONS") {
       if (!origin || url.pathname !== "/graphql") return send(res, 403, { error: "origin not allowed" });
       res.statusCode = 204;
-      res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
+      res.setHeader("access-control-allow-methods", "POST, OPTIONS");
       res.setHeader("access-control-allow-headers", "authorization, content-type, x-request-id, x-access-purpose, apollo-require-preflight");
       res.setHeader("access-control-max-age", "600");
       res.end();
@@ -249,6 +312,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
     if (url.pathname === "/healthz" && req.method === "GET") return send(res, 200, { status: "ok" });
     if (url.pathname === "/readyz" && req.method === "GET") {
+      // Shutting down: a load balancer stops sending requests here while in-flight ones finish.
+      if (draining) return send(res, 503, { status: "draining", database: db.kind });
       try {
         await db.ping();
         return send(res, 200, { status: "ready", database: db.kind });
@@ -257,17 +322,22 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       }
     }
     if (url.pathname !== "/graphql") return send(res, 404, { error: "not found" });
+    if (req.method !== "POST") {
+      // POST only: a GET query is a cross-site request a browser sends with the caller's cookies and
+      // lets caches and logs keep (graphql-cop's GET and GET-mutation checks). OPTIONS is answered above.
+      res.setHeader("allow", "POST, OPTIONS");
+      return send(res, 405, { errors: [{ message: "GraphQL requests are POST (application/json)", extensions: { code: "METHOD_NOT_ALLOWED" } }] });
+    }
 
     const started = performance.now();
     const headerId = req.headers["x-request-id"];
     const requestId = typeof headerId === "string" && REQUEST_ID.test(headerId) ? headerId : randomUUID();
-    const purposeHeader = req.headers["x-access-purpose"];
-    const purpose = typeof purposeHeader === "string" ? purposeHeader.trim() : "";
-    if (purpose.length > MAX_PURPOSE_LENGTH || /[\u0000-\u001f]/.test(purpose)) {
-      return send(res, 400, {
-        errors: [{ message: `X-Access-Purpose must be at most ${MAX_PURPOSE_LENGTH} printable characters`, extensions: { code: "BAD_REQUEST" } }],
-      });
+    if (draining) res.setHeader("connection", "close");
+    const purposeRead = readAccessPurpose(req.headers["x-access-purpose"], MAX_PURPOSE_LENGTH);
+    if (!purposeRead.ok) {
+      return send(res, 400, { errors: [{ message: purposeRead.message, extensions: { code: "BAD_REQUEST", reason: "INVALID_ACCESS_PURPOSE" } }] });
     }
+    const purpose = purposeRead.purpose;
     let body: unknown;
     try {
       body = await readJsonBody(req);
@@ -281,13 +351,35 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     }
     let ctx: HubContext | undefined;
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
-      context: async () => {
-        ctx = await contextFor(req.headers.authorization, requestId, purpose || null);
-        return ctx;
-      },
-    });
+    let leave: (() => void) | undefined;
+    const clientAddress = req.socket.remoteAddress;
+    let result: Awaited<ReturnType<typeof apollo.executeHTTPGraphQLRequest>>;
+    try {
+      result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
+        context: async () => {
+          ctx = await contextFor(req.headers.authorization, { requestId, purpose, clientAddress });
+          try {
+            leave = requestLimiter.enterOrThrow(keyOf(ctx.principal, clientAddress));
+          } catch (err) {
+            if (err instanceof RequestLimitError) throw httpRefusal(err, 429);
+            throw err;
+          }
+          return ctx;
+        },
+      });
+    } finally {
+      leave?.();
+    }
+    if (result.body.kind === "complete" && Buffer.byteLength(result.body.string) > requestLimits.maxResponseBytes) {
+      // Too large to send: the access log already holds what the request was shown (over-recording a
+      // refused response is the safe side), the caller gets nothing but the refusal.
+      const tooLarge = new RequestLimitError("RESPONSE_TOO_LARGE", `the response is larger than ${requestLimits.maxResponseBytes} bytes; ask for fewer records or fields`, {
+        limit: requestLimits.maxResponseBytes,
+      });
+      res.setHeader("x-request-id", requestId);
+      return send(res, 200, { data: null, errors: [{ message: tooLarge.message, extensions: { code: tooLarge.code, reason: tooLarge.reason, ...tooLarge.details } }] });
+    }
     res.statusCode = result.status ?? 200;
     for (const [k, v] of result.headers) {
       // The security headers stay as set; Apollo's Vary joins ours.
@@ -328,8 +420,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
           resolve({ port: actual, url: `http://${host}:${actual}/graphql` });
         });
       }),
-    stop: async () => {
-      // Stop accepting, let in-flight requests finish for up to 5 s, then cut what remains.
+    // Idempotent: a second call (a second signal) waits for the first.
+    stop: () => (stopped ??= stopHub()),
+  };
+
+  async function stopHub(): Promise<void> {
+    {
+      // Stop accepting, let in-flight requests finish within the grace (longer than the request
+      // deadline, so every request ends on its own), then cut what remains.
+      draining = true;
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => httpServer.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         httpServer.close(() => {
@@ -341,6 +440,38 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       // Every request has ended and written its access entry: the final checkpoint covers them all.
       await options.checkpoints?.schedule.stop();
       await apollo.stop();
+    }
+  }
+}
+
+/**
+ * Queries estimated at `heavyCost` or more run through the heavy lane (at most `heavyAtOnce` at a time,
+ * hub-wide) at background priority; one that cannot get in before its deadline is answered
+ * DEADLINE_EXCEEDED (503). Every request's lane ends with its response.
+ */
+function heavyLanePlugin(lane: HeavyLane, heavyCost: number, limits: OperationLimits): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      let leave: (() => void) | undefined;
+      // Paired with willSendResponse, which Apollo calls for every request it started.
+      contextValue.lane.begin();
+      return {
+        async didResolveOperation({ document, operation, schema, contextValue }) {
+          if (!operation || operation.operation !== "query" || operationCost(schema, document, operation, limits) < heavyCost) return;
+          // From here on the request yields to interactive ones (src/shared/turns.ts), queued or running.
+          contextValue.lane.markHeavy();
+          try {
+            leave = await lane.enter(contextValue.deadline);
+          } catch (err) {
+            if (err instanceof RequestLimitError) throw httpRefusal(err, 503);
+            throw err;
+          }
+        },
+        async willSendResponse({ contextValue }) {
+          contextValue.lane.end();
+          leave?.();
+        },
+      };
     },
   };
 }

@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { fairTurn } from "../shared/turns.js";
 import { lockDataDir } from "./lock.js";
 import * as schema from "./schema.js";
 
@@ -34,6 +35,11 @@ export interface OpenDatabaseOptions {
   /** Called with every SQL statement drizzle sends (statement counting in tests and benchmarks). */
   readonly onQuery?: ((sql: string) => void) | undefined;
   readonly poolSize?: number | undefined;
+  /**
+   * PostgreSQL's statement_timeout on every connection, in ms (the request deadline). The embedded
+   * database cannot interrupt a statement; there the operation limits bound what one may do.
+   */
+  readonly statementTimeoutMs?: number | undefined;
   /** An already-open PGlite (tests load a migrated template into one); the handle owns it. */
   readonly pgliteClient?: PGlite | undefined;
 }
@@ -43,7 +49,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
     ? { logQuery: (query) => options.onQuery!(query) }
     : undefined;
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    });
     // An idle client's error (server restart) must not crash the process; the next query reports it.
     pool.on("error", () => {});
     const db = drizzlePg(pool, { schema, logger }) as unknown as Database;
@@ -74,6 +84,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
     await release();
     throw error;
   }
+  yieldBeforeEachQuery(client);
   const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
   return {
     db,
@@ -93,4 +104,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
       }
     },
   };
+}
+
+/**
+ * PGlite runs a statement synchronously inside its promise, so a request's chain of statements would
+ * otherwise run back to back in one microtask run, holding the thread: each statement outside a
+ * transaction first takes a fair turn (src/shared/turns.ts), so other requests get theirs between.
+ * (Inside a transaction, PGlite's own lock holds every other statement anyway.)
+ */
+function yieldBeforeEachQuery(client: PGlite): void {
+  const query = client.query.bind(client);
+  client.query = (async (...args: Parameters<PGlite["query"]>) => {
+    const turn = fairTurn();
+    if (turn) await turn;
+    return query(...args);
+  }) as PGlite["query"];
 }

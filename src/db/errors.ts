@@ -35,3 +35,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** PostgreSQL cancelled the statement (statement_timeout, the request deadline): SQLSTATE 57014. */
+export function isStatementTimeout(error: unknown): boolean {
+  return databaseErrorOf(error)?.code === "57014";
+}

@@ -4,7 +4,7 @@
 // without a code does not compile. formatError (server.ts) shows `code`, `reason` and the safe
 // details and masks everything else as INTERNAL_SERVER_ERROR.
 
-export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "UNAUTHENTICATED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "QUERY_TOO_COMPLEX";
+export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "UNAUTHENTICATED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "QUERY_TOO_COMPLEX" | "DEADLINE_EXCEEDED";
 
 /** Safe, non-personal details for `extensions` (a field name, a limit). */
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;

@@ -136,7 +136,7 @@ describe.each(databaseKinds())("the audit trail through the API on %s", (kind) =
   });
 
   it("records the purpose sent with the request", async () => {
-    const ctx = await t.hub.contextFor(`Bearer ${civil}`, "req-purpose-1", "低保年度复核");
+    const ctx = await t.hub.contextFor(`Bearer ${civil}`, { requestId: "req-purpose-1", purpose: "低保年度复核" });
     await t.hub.apollo.executeOperation({ query: `query ($id: ID!) { household(id: $id) { id } }`, variables: { id: householdId } }, { contextValue: ctx });
     const [row] = await t.db.db.select().from(accessLog).where(sql`${accessLog.requestId} = 'req-purpose-1'`);
     expect(row).toMatchObject({ purpose: "低保年度复核", outcome: "ALLOWED" });

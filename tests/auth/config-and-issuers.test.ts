@@ -24,7 +24,7 @@ describe("configuration", () => {
   it("reads the operation limits, TLS and the CORS allowlist, with the documented defaults", () => {
     const c = loadConfig({});
     expect([c.limits, c.http]).toEqual([
-      { maxAliases: 50, maxDepth: 12, maxDirectives: 50, maxTokens: 10_000, maxCost: 100_000, assumedListSize: 10 },
+      { maxAliases: 50, maxDepth: 12, maxDirectives: 50, maxTokens: 10_000, maxCost: 100_000, assumedListSize: 10, maxFieldRepeats: 10 },
       { behindTls: false, corsOrigins: [] },
     ]);
     const set = loadConfig({
@@ -33,11 +33,12 @@ describe("configuration", () => {
       MAX_DIRECTIVES: "3",
       MAX_TOKENS: "2000",
       MAX_COST: "1000",
+      MAX_FIELD_REPEATS: "2",
       BEHIND_TLS: "true",
       CORS_ORIGINS: " https://App.example , http://localhost:5173 ",
     });
     expect([set.limits, set.http]).toEqual([
-      { maxAliases: 5, maxDepth: 4, maxDirectives: 3, maxTokens: 2_000, maxCost: 1_000, assumedListSize: 10 },
+      { maxAliases: 5, maxDepth: 4, maxDirectives: 3, maxTokens: 2_000, maxCost: 1_000, assumedListSize: 10, maxFieldRepeats: 2 },
       { behindTls: true, corsOrigins: ["https://app.example", "http://localhost:5173"] },
     ]);
     expect(() => loadConfig({ MAX_DEPTH: "0" })).toThrow(/MAX_DEPTH/);
@@ -45,6 +46,31 @@ describe("configuration", () => {
     expect(() => loadConfig({ BEHIND_TLS: "maybe" })).toThrow(/BEHIND_TLS/);
     expect(() => loadConfig({ CORS_ORIGINS: "*" })).toThrow(/CORS_ORIGINS/);
     expect(() => loadConfig({ CORS_ORIGINS: "https://app.example/path" })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it("reads the request limits with the documented defaults, and refuses a shutdown grace shorter than the deadline", () => {
+    expect(loadConfig({}).requestLimits).toEqual({
+      timeoutMs: 5_000,
+      maxResponseBytes: 8 * 1024 * 1024,
+      perCallerPerMinute: 600,
+      anonymousPerMinute: 60,
+      maxConcurrent: 8,
+      heavyCost: 10_000,
+      heavyAtOnce: 1,
+    });
+    const set = loadConfig({
+      REQUEST_TIMEOUT_MS: "2500",
+      MAX_RESPONSE_BYTES: "65536",
+      REQUESTS_PER_MINUTE: "100",
+      ANONYMOUS_REQUESTS_PER_MINUTE: "10",
+      MAX_CONCURRENT_REQUESTS: "2",
+      HEAVY_QUERY_COST: "500",
+      HEAVY_QUERIES_AT_ONCE: "3",
+    });
+    expect(set.requestLimits).toEqual({ timeoutMs: 2_500, maxResponseBytes: 65_536, perCallerPerMinute: 100, anonymousPerMinute: 10, maxConcurrent: 2, heavyCost: 500, heavyAtOnce: 3 });
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "20000", SHUTDOWN_GRACE_SECONDS: "15" })).toThrow(/SHUTDOWN_GRACE_SECONDS must be at least REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "50" })).toThrow(/REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ MAX_CONCURRENT_REQUESTS: "0" })).toThrow(/MAX_CONCURRENT_REQUESTS/);
   });
 
   it("in production requires trusted issuers, field keys and the audit signing key, and turns the dev issuer and introspection off", () => {

@@ -100,7 +100,7 @@ describe("HTTP response headers", () => {
     expect(cors(await preflight(tlsBase, APP))).toEqual({
       status: 204,
       allowOrigin: APP,
-      allowMethods: "GET, POST, OPTIONS",
+      allowMethods: "POST, OPTIONS",
       allowHeaders: "authorization, content-type, x-request-id, x-access-purpose, apollo-require-preflight",
       vary: "Origin",
     });

@@ -14,6 +14,7 @@ import type { FieldCipher } from "../../src/privacy/crypto.js";
 import type { LookupLimit } from "../../src/privacy/lookups.js";
 import type { HttpConfig } from "../../src/config.js";
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from "../../src/shared/graphql/limits.js";
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "../../src/shared/request-limiter.js";
 import { testCipher } from "./cipher.js";
 import { openTestDatabase, type TestDatabaseKind } from "./databases.js";
 
@@ -49,7 +50,14 @@ export async function startTestHub(
     lookupLimit?: LookupLimit;
     /** Operation limits over DEFAULT_OPERATION_LIMITS. */
     limits?: Partial<OperationLimits>;
+    /**
+     * Request limits over DEFAULT_REQUEST_LIMITS — except that the per-caller rate and concurrency are
+     * unlimited unless given: suites send hundreds of requests a minute with one token.
+     */
+    requestLimits?: Partial<RequestLimits>;
     production?: boolean;
+    /** Default: on, except in production. */
+    introspection?: boolean;
     http?: HttpConfig;
   } = {},
 ): Promise<TestHub> {
@@ -66,11 +74,12 @@ export async function startTestHub(
     registry: devIssuerRegistry(dev),
     audience: AUDIENCE,
     clockToleranceSeconds: 30,
-    introspection: true,
+    introspection: options.introspection ?? options.production !== true,
     logger: pino({ level: "silent" }),
     now: options.now,
     lookupLimit: options.lookupLimit,
     limits: { ...DEFAULT_OPERATION_LIMITS, ...options.limits },
+    requestLimits: { ...DEFAULT_REQUEST_LIMITS, perCallerPerMinute: 1_000_000, anonymousPerMinute: 1_000_000, maxConcurrent: 10_000, ...options.requestLimits },
     production: options.production,
     http: options.http,
     checkpoints: options.checkpoints?.(db),

@@ -1,6 +1,8 @@
-import DataLoader from "dataloader";
+import type DataLoader from "dataloader";
 import { and, eq, gt, inArray, lte, notExists, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { FairLoader } from "../../shared/loader-options.js";
+import type { Lane } from "../../shared/turns.js";
 import type { DataCategory } from "../../privacy/categories.js";
 import type { OrgKind } from "../organizations/organizations.enums.js";
 import { consents, type ConsentRow } from "./consents.table.js";
@@ -19,8 +21,12 @@ function liveGrantConditions() {
  * Categories each household has consented to disclose to one organization (by id or by kind).
  * One query per batch; evaluated per request, so a withdrawal or an expiry takes effect at once.
  */
-export function createConsentLoader(db: Database, recipient: { orgId: string; orgKind: OrgKind }): DataLoader<string, ReadonlySet<DataCategory>> {
-  return new DataLoader(async (householdIds) => {
+export function createConsentLoader(
+  db: Database,
+  recipient: { orgId: string; orgKind: OrgKind },
+  lane: Lane | null = null,
+): DataLoader<string, ReadonlySet<DataCategory>> {
+  return new FairLoader(async (householdIds) => {
     const rows = await db
       .select({ householdId: consents.householdId, categories: consents.categories })
       .from(consents)
@@ -38,7 +44,7 @@ export function createConsentLoader(db: Database, recipient: { orgId: string; or
       byHousehold.set(r.householdId, set);
     }
     return householdIds.map((id) => byHousehold.get(id) ?? new Set<DataCategory>());
-  });
+  }, lane);
 }
 
 export async function consentsOfHousehold(db: Database, householdId: string): Promise<ConsentRow[]> {

@@ -1,12 +1,14 @@
-import DataLoader from "dataloader";
+import type DataLoader from "dataloader";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { FairLoader } from "../../shared/loader-options.js";
+import type { Lane } from "../../shared/turns.js";
 import { liveGrant } from "../../privacy/scope-sql.js";
 import { accessGrants, type AccessGrantRow, type NewAccessGrantRow } from "./grants.table.js";
 
 /** Live grants of one organization, by household: one query per batch. */
-export function createGrantLoader(db: Database, orgId: string): DataLoader<string, readonly AccessGrantRow[]> {
-  return new DataLoader(async (householdIds) => {
+export function createGrantLoader(db: Database, orgId: string, lane: Lane | null = null): DataLoader<string, readonly AccessGrantRow[]> {
+  return new FairLoader(async (householdIds) => {
     const rows = await db
       .select()
       .from(accessGrants)
@@ -14,7 +16,7 @@ export function createGrantLoader(db: Database, orgId: string): DataLoader<strin
     const byHousehold = new Map<string, AccessGrantRow[]>();
     for (const r of rows) byHousehold.set(r.householdId, [...(byHousehold.get(r.householdId) ?? []), r]);
     return householdIds.map((id) => byHousehold.get(id) ?? []);
-  });
+  }, lane);
 }
 
 /**

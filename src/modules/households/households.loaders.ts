@@ -1,6 +1,8 @@
-import DataLoader from "dataloader";
+import type DataLoader from "dataloader";
 import { and, asc, inArray } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { FairLoader } from "../../shared/loader-options.js";
+import type { Lane } from "../../shared/turns.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import { households, persons, type HouseholdRow, type PersonRow } from "./households.table.js";
@@ -17,15 +19,15 @@ export interface HouseholdLoaders {
 
 const RELATION_ORDER = ["HEAD", "SPOUSE", "PARENT", "GRANDPARENT", "SIBLING", "CHILD", "GRANDCHILD", "OTHER"];
 
-export function createHouseholdLoaders(db: Database, scope: RecordScope): HouseholdLoaders {
+export function createHouseholdLoaders(db: Database, scope: RecordScope, lane: Lane | null = null): HouseholdLoaders {
   const inScope = scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id });
   return {
-    householdById: new DataLoader(async (ids) => {
+    householdById: new FairLoader(async (ids) => {
       const rows = await db.select().from(households).where(and(inArray(households.id, [...ids]), inScope));
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
-    }),
-    membersByHouseholdId: new DataLoader(async (ids) => {
+    }, lane),
+    membersByHouseholdId: new FairLoader(async (ids) => {
       const rows = await db
         .select()
         .from(persons)
@@ -37,6 +39,6 @@ export function createHouseholdLoaders(db: Database, scope: RecordScope): Househ
         members.sort((a, b) => RELATION_ORDER.indexOf(a.relationToHead) - RELATION_ORDER.indexOf(b.relationToHead));
       }
       return ids.map((id) => byHousehold.get(id) ?? []);
-    }),
+    }, lane),
   };
 }

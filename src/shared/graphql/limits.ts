@@ -3,6 +3,7 @@ import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import {
   GraphQLError,
+  BREAK,
   Kind,
   getNamedType,
   getNullableType,
@@ -13,6 +14,7 @@ import {
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLSchema,
   type GraphQLOutputType,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -36,6 +38,8 @@ export interface OperationLimits {
   readonly maxCost: number;
   /** What a list without `first` (`members`) is assumed to hold for the cost. */
   readonly assumedListSize: number;
+  /** How often one response key may be written in one selection set (`{ id id id … }`). */
+  readonly maxFieldRepeats: number;
 }
 
 export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({
@@ -45,6 +49,7 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({
   maxTokens: 10_000,
   maxCost: 100_000,
   assumedListSize: 10,
+  maxFieldRepeats: 10,
 });
 
 const EMPTY_DOCUMENT: DocumentNode = Object.freeze({ kind: Kind.DOCUMENT, definitions: [] });
@@ -58,7 +63,7 @@ export function operationLimitsRule(limits: OperationLimits): (context: Validati
     Document(node) {
       const refusal = firstRefusal(node, context, limits);
       if (!refusal) return undefined;
-      context.reportError(new GraphQLError(refusal.message, { originalError: refusal }));
+      context.reportError(refusal instanceof GraphQLError ? refusal : new GraphQLError(refusal.message, { originalError: refusal }));
       return EMPTY_DOCUMENT;
     },
   });
@@ -75,12 +80,20 @@ function refusal(reason: OperationLimitReason, message: string, limit: number, v
   return new OperationLimitError(reason, message, value === undefined ? { limit } : { limit, value });
 }
 
-function firstRefusal(document: DocumentNode, context: ValidationContext, limits: OperationLimits): OperationLimitError | null {
+function firstRefusal(document: DocumentNode, context: ValidationContext, limits: OperationLimits): OperationLimitError | GraphQLError | null {
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
   for (const d of document.definitions) {
     if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
     else if (d.kind === Kind.OPERATION_DEFINITION) operations.push(d);
+  }
+  // A directive the schema does not know is one error, however often it is repeated: graphql-js
+  // would report each of a thousand `@aa` and look at every one.
+  const unknownDirective = firstUnknownDirective(document, context);
+  if (unknownDirective) return unknownDirective;
+  const repeats = mostRepeatedField(document);
+  if (repeats.count > limits.maxFieldRepeats) {
+    return refusal("MAX_FIELD_REPEATS", `the field "${repeats.key}" is selected ${repeats.count} times in one selection set; at most ${limits.maxFieldRepeats}`, limits.maxFieldRepeats, repeats.count);
   }
   // Fragment chains and cycles first, without recursion: every later count walks fragments recursively.
   const chain = fragmentNesting(fragments);
@@ -90,8 +103,7 @@ function firstRefusal(document: DocumentNode, context: ValidationContext, limits
   for (const operation of operations) {
     const armored = armorRefusal(operation, context, limits);
     if (armored) return armored;
-    const root = context.getSchema().getRootType(operation.operation) ?? undefined;
-    const cost = costOf(operation.selectionSet, context, fragments, limits, new Map(), root);
+    const cost = operationCostIn(context.getSchema(), operation, fragments, limits);
     if (cost > limits.maxCost) return refusal("MAX_COST", `the operation's estimated cost ${cost} exceeds ${limits.maxCost}`, limits.maxCost, cost);
   }
   return null;
@@ -104,7 +116,7 @@ function firstRefusal(document: DocumentNode, context: ValidationContext, limits
  */
 function armorRefusal(operation: OperationDefinitionNode, context: ValidationContext, limits: OperationLimits): OperationLimitError | null {
   const checks: Array<{ reason: OperationLimitReason; limit: number; make: (onReject: (ctx: unknown, err: GraphQLError) => void) => (c: ValidationContext) => ASTVisitor }> = [
-    { reason: "MAX_ALIASES", limit: limits.maxAliases, make: (r) => maxAliasesRule({ n: limits.maxAliases, onReject: [r], propagateOnRejection: false }) as never },
+    { reason: "MAX_ALIASES", limit: limits.maxAliases, make: (r) => maxAliasesRule({ n: limits.maxAliases, allowList: [], onReject: [r], propagateOnRejection: false }) as never },
     { reason: "MAX_DEPTH", limit: limits.maxDepth, make: (r) => maxDepthRule({ n: limits.maxDepth, flattenFragments: true, onReject: [r], propagateOnRejection: false }) as never },
     { reason: "MAX_DIRECTIVES", limit: limits.maxDirectives, make: (r) => maxDirectivesRule({ n: limits.maxDirectives, onReject: [r], propagateOnRejection: false }) as never },
   ];
@@ -121,6 +133,49 @@ function armorRefusal(operation: OperationDefinitionNode, context: ValidationCon
     }
   }
   return null;
+}
+
+/** graphql-js's own "Unknown directive" error, for the first unknown directive only. */
+function firstUnknownDirective(document: DocumentNode, context: ValidationContext): GraphQLError | null {
+  const known = new Set(context.getSchema().getDirectives().map((d) => d.name));
+  let found: GraphQLError | null = null;
+  visit(document, {
+    Directive(node) {
+      if (known.has(node.name.value)) return undefined;
+      found = new GraphQLError(`Unknown directive "@${node.name.value}".`, { nodes: [node] });
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+/** The response key written most often in any one selection set (aliases count as their own keys). */
+function mostRepeatedField(document: DocumentNode): { key: string; count: number } {
+  let most = { key: "", count: 0 };
+  visit(document, {
+    SelectionSet(node) {
+      const counts = new Map<string, number>();
+      for (const selection of node.selections) {
+        if (selection.kind !== Kind.FIELD) continue;
+        const key = selection.alias?.value ?? selection.name.value;
+        const count = (counts.get(key) ?? 0) + 1;
+        counts.set(key, count);
+        if (count > most.count) most = { key, count };
+      }
+    },
+  });
+  return most;
+}
+
+/** The estimated cost of one operation of a (valid) document, as MAX_COST counts it. */
+export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, limits: OperationLimits): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  return operationCostIn(schema, operation, fragments, limits);
+}
+
+function operationCostIn(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, limits: OperationLimits): number {
+  return costOf(operation.selectionSet, schema, fragments, limits, new Map(), schema.getRootType(operation.operation) ?? undefined);
 }
 
 /** The longest chain of fragments spreading fragments (1 = a fragment that spreads none), or "cycle". */
@@ -170,13 +225,12 @@ function fragmentNesting(fragments: ReadonlyMap<string, FragmentDefinitionNode>)
  */
 function costOf(
   set: SelectionSetNode,
-  context: ValidationContext,
+  schema: GraphQLSchema,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   limits: OperationLimits,
   memo: Map<string, number>,
   parentType?: GraphQLOutputType,
 ): number {
-  const schema = context.getSchema();
   const parent = parentType ? getNamedType(parentType) : undefined;
   let total = 0;
   for (const selection of set.selections) {
@@ -186,19 +240,19 @@ function costOf(
       if (!fragment) continue;
       if (!memo.has(name)) {
         const on = schema.getType(fragment.typeCondition.name.value);
-        memo.set(name, costOf(fragment.selectionSet, context, fragments, limits, memo, on && (isObjectType(on) || isInterfaceType(on)) ? on : undefined));
+        memo.set(name, costOf(fragment.selectionSet, schema, fragments, limits, memo, on && (isObjectType(on) || isInterfaceType(on)) ? on : undefined));
       }
       total += memo.get(name)!;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-      total += costOf(selection.selectionSet, context, fragments, limits, memo, on && (isObjectType(on) || isInterfaceType(on)) ? on : parentType);
+      total += costOf(selection.selectionSet, schema, fragments, limits, memo, on && (isObjectType(on) || isInterfaceType(on)) ? on : parentType);
     } else {
       const name = selection.name.value;
       if (name.startsWith("__")) continue;
       const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
       total += 1;
       if (!selection.selectionSet) continue;
-      const children = costOf(selection.selectionSet, context, fragments, limits, memo, field?.type);
+      const children = costOf(selection.selectionSet, schema, fragments, limits, memo, field?.type);
       total += multiplier(selection.arguments ?? [], field?.type, name, limits) * children;
     }
   }
