@@ -51,6 +51,8 @@ export async function startTestHub(
     limits?: Partial<OperationLimits>;
     production?: boolean;
     http?: HttpConfig;
+    /** The handle the hub is given, around the test database (to hold or fail its statements); t.db stays the plain one. */
+    wrapDb?: (db: DbHandle) => DbHandle;
   } = {},
 ): Promise<TestHub> {
   const statements: string[] = [];
@@ -61,7 +63,7 @@ export async function startTestHub(
   const dev = await loadOrCreateDevIssuers(keyDir);
   const hub = await createHub({
     schema: await buildHubSchema(),
-    db,
+    db: options.wrapDb?.(db) ?? db,
     cipher,
     registry: devIssuerRegistry(dev),
     audience: AUDIENCE,
