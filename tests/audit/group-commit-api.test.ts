@@ -100,4 +100,25 @@ describe.each(databaseKinds())("the access log's group commit through HTTP on %s
     expect((await post("after-failure-1")).status).toBe(200);
     expect(await loggedRequests(["after-failure-1"])).toEqual(["after-failure-1"]);
   });
+
+  it("answers every request of a batch lost to an unreachable database SERVICE_UNAVAILABLE, with no data", async () => {
+    t.statements.length = 0;
+    const sent = gate.inserts.length;
+    const held = gate.hold();
+    const leader = post("outage-leader");
+    await held.reached;
+    const ids = Array.from({ length: 6 }, (_, i) => `outage-request-${i}`);
+    const batched = ids.map((id) => post(id));
+    await queuedBehind(7);
+    gate.failNext(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }), { times: 2 });
+    held.release();
+    const answers = await Promise.all((await Promise.all([leader, ...batched])).map(async (r) => ({ status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.json() })));
+    const unavailable = {
+      data: null,
+      errors: [{ message: "the database is unavailable right now; retry shortly", extensions: { code: "SERVICE_UNAVAILABLE", reason: "DATABASE_UNAVAILABLE", retryAfterSeconds: 2 } }],
+    };
+    expect(answers).toEqual([leader, ...batched].map(() => ({ status: 503, retryAfter: "2", body: unavailable })));
+    expect(gate.inserts.slice(sent).map((i) => i.rows)).toEqual([1, 6]);
+    expect(await loggedRequests(["outage-leader", ...ids])).toEqual([]);
+  });
 });
