@@ -29,7 +29,8 @@ interface Waiter {
  * - Failure: one statement is atomic, so a failed INSERT stores none of its rows; every append()
  *   in that batch rejects (the responses then carry no data), and the cached head is dropped, so the
  *   next batch re-reads the last durable row: no gap, and no fork even if the failure came after a
- *   commit whose acknowledgement was lost (those rows are then simply the chain's, already verified).
+ *   commit whose acknowledgement was lost (those rows then stay in the chain, logged for responses
+ *   that carried no data: the safe side).
  *
  * The chain head is kept in memory. Other writers (more hub instances on one PostgreSQL) are detected
  * optimistically: seq is the primary key and has no gaps, so a batch chained after a stale head
