@@ -504,6 +504,11 @@ function accessLogPlugin(logger: Logger, accessLog: AccessLogWriter): ApolloServ
                   ? { message: down.message, extensions: { code: down.code, reason: down.reason, ...down.details } }
                   : { message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } },
               ] as never;
+              // Apollo runs the willSendResponse hooks side by side: retryStatusPlugin saw this response before the write failed.
+              if (down) {
+                response.http.status = 503;
+                response.http.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+              }
             }
           }
         },

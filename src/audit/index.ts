@@ -1,6 +1,7 @@
 // The audit core's public surface (policy clause 22): chains, writers, recorder, verification, checkpoints.
 // Reading the log over GraphQL is a feature module (modules/access-log).
-export { AccessLogWriter, accessLogContent, appendAccessEntries, disclosuresOf, type AccessDisclosure, type AccessEntry } from "./access-log.js";
+export { accessLogContent, appendAccessEntries, disclosuresOf, type AccessDisclosure, type AccessEntry } from "./access-log.js";
+export { AccessLogWriter } from "./access-log-writer.js";
 export { appendChangeEntries, REDACTED, type ChangeEntry } from "./change-log.js";
 export {
   canonicalizeEntry,

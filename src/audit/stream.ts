@@ -35,17 +35,18 @@ export interface StreamWriter<C extends EntryContent<C>> {
 
 /**
  * Appends `contents` to the stream inside `tx`, which must be a transaction: the advisory lock is held,
- * and the entries stay invisible to other appenders, until it ends.
+ * and the entries stay invisible to other appenders, until it ends. Returns the stream's head after
+ * them (the head once `tx` commits); null when there was nothing to append.
  */
 export async function appendToStream<C extends EntryContent<C>>(
   tx: Database,
   stream: StreamWriter<C>,
   contents: readonly C[],
   key?: ChainKey,
-): Promise<void> {
-  if (contents.length === 0) return;
+): Promise<ChainHead | null> {
+  if (contents.length === 0) return null;
   await tx.execute(sql`select pg_advisory_xact_lock(${STREAM_LOCK_KEYS[stream.name].toString()}::bigint)`);
-  await insertChained(tx, stream, (await stream.readHead(tx)) ?? EMPTY_CHAIN, contents, key);
+  return insertChained(tx, stream, (await stream.readHead(tx)) ?? EMPTY_CHAIN, contents, key);
 }
 
 /**

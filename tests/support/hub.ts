@@ -59,6 +59,8 @@ export async function startTestHub(
     /** Default: on, except in production. */
     introspection?: boolean;
     http?: HttpConfig;
+    /** The handle the hub is given, around the test database (to hold or fail its statements); t.db stays the plain one. */
+    wrapDb?: (db: DbHandle) => DbHandle;
   } = {},
 ): Promise<TestHub> {
   const statements: string[] = [];
@@ -69,7 +71,7 @@ export async function startTestHub(
   const dev = await loadOrCreateDevIssuers(keyDir);
   const hub = await createHub({
     schema: await buildHubSchema(),
-    db,
+    db: options.wrapDb?.(db) ?? db,
     cipher,
     registry: devIssuerRegistry(dev),
     audience: AUDIENCE,
