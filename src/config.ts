@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   MAX_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_OPERATION_LIMITS.maxDirectives),
   MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(DEFAULT_OPERATION_LIMITS.maxTokens),
   MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(DEFAULT_OPERATION_LIMITS.maxCost),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  IDEMPOTENCY_WAIT_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
   BEHIND_TLS: z.string().optional(),
   CORS_ORIGINS: z
     .string()
@@ -74,6 +76,15 @@ export interface Config {
   /** Operation limits checked before validation (src/shared/graphql/limits.ts). */
   readonly limits: OperationLimits;
   readonly http: HttpConfig;
+  readonly idempotency: IdempotencyConfig;
+}
+
+/** Retry-safe mutations with an `Idempotency-Key` header (src/modules/idempotency). */
+export interface IdempotencyConfig {
+  /** Hours a mutation's first response is kept and replayed to a retry with its key. */
+  readonly ttlHours: number;
+  /** PostgreSQL: seconds a retry waits for the still-running first request with its key. */
+  readonly waitSeconds: number;
 }
 
 /** What every HTTP response carries beyond the body. */
@@ -151,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.MAX_COST,
     }),
     http: Object.freeze({ behindTls: behindTls.data, corsOrigins: Object.freeze([...e.CORS_ORIGINS.map((o) => o.toLowerCase())]) }),
+    idempotency: Object.freeze({ ttlHours: e.IDEMPOTENCY_TTL_HOURS, waitSeconds: e.IDEMPOTENCY_WAIT_SECONDS }),
     audit,
   });
 }

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     limits: config.limits,
     production: config.env === "production",
     http: config.http,
+    idempotency: config.idempotency,
   });
   const { url } = await hub.listen(config.port, config.host);
   logger.info(

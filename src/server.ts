@@ -11,9 +11,10 @@ import { MAX_PURPOSE_LENGTH, authenticate } from "./auth/verify.js";
 import type { CheckpointSchedule } from "./checkpoint-schedule.js";
 import { createContext } from "./context.js";
 import type { HubContext } from "./context.type.js";
-import type { DbHandle } from "./db/client.js";
+import type { Database, DbHandle } from "./db/client.js";
 import { databaseErrorOf, isDatabaseUnavailable } from "./db/errors.js";
 import type { Logger } from "./logger.js";
+import { IdempotentMutations, type IdempotencySettings } from "./modules/idempotency/index.js";
 import { OrganizationDirectory } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import { LookupLimiter, singleLookupRule, type LookupLimit } from "./privacy/lookups.js";
@@ -42,6 +43,8 @@ export interface HubOptions {
   readonly production?: boolean;
   /** HSTS and the CORS allowlist (default: no HSTS, no origin allowed). */
   readonly http?: HttpConfig;
+  /** Retry-safe mutations with `Idempotency-Key` (default 24 h replay, 10 s wait); `now` for tests. */
+  readonly idempotency?: Partial<IdempotencySettings> & { readonly now?: () => Date };
   /**
    * Signed audit checkpoints: the schedule starts with the hub and writes a final checkpoint in stop(),
    * after the last request's access entry; `evidence` is what auditChainStatus verifies against.
@@ -162,6 +165,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const lookups = new LookupLimiter(options.lookupLimit);
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   const httpConfig = options.http ?? { behindTls: false, corsOrigins: [] };
+  const accessLog = new AccessLogWriter(db, options.cipher.auditKey);
+  const idempotency = new IdempotentMutations({
+    db,
+    cipher: options.cipher,
+    accessLog,
+    logger,
+    schema: options.schema,
+    maxTokens: limits.maxTokens,
+    settings: options.idempotency,
+    now: options.idempotency?.now,
+  });
   const apollo = new ApolloServer<HubContext>({
     schema: options.schema,
     introspection: options.introspection,
@@ -172,7 +186,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
-      accessLogPlugin(logger, new AccessLogWriter(db, options.cipher.auditKey)),
+      // Before the access log: a keyed mutation commits before the log's write (see modules/idempotency).
+      idempotency.plugin(),
+      accessLogPlugin(logger, accessLog),
       retryStatusPlugin(),
     ],
     formatError: (formatted, error) => formatHubError(formatted, error, logger, limits),
@@ -187,18 +203,20 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     authorization: string | undefined,
     requestId: string = randomUUID(),
     purposeHeader: string | null = null,
+    // A keyed mutation's transaction: everything the request reads and writes goes through it.
+    database: Database = db.db,
   ): Promise<HubContext> {
     try {
       const principal = await authenticate(authorization, {
         registry: options.registry,
         audience: options.audience,
         clockToleranceSeconds: options.clockToleranceSeconds,
-        findOrganization: (code) => directory.systemFindByCode(code),
+        findOrganization: (code) => directory.systemFindByCode(code, database),
         now: options.now,
       });
       return createContext({
         requestId,
-        db: db.db,
+        db: database,
         cipher: options.cipher,
         principal,
         purpose: purposeHeader ?? principal?.purpose ?? null,
@@ -208,7 +226,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     } catch (err) {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
-        return createContext({ requestId, db: db.db, cipher: options.cipher, principal: null, authError: err, lookups });
+        return createContext({ requestId, db: database, cipher: options.cipher, principal: null, authError: err, lookups });
       }
       // The organization register could not be read: the caller should retry, not report a bug.
       if (isDatabaseUnavailable(err)) {
@@ -236,13 +254,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const origin = allowedOrigin(req, httpConfig);
     if (origin) {
       res.setHeader("access-control-allow-origin", origin);
-      res.setHeader("access-control-expose-headers", "x-request-id, retry-after");
+      res.setHeader("access-control-expose-headers", "x-request-id, retry-after, idempotent-replayed");
     }
     if (req.method === "OPTIONS") {
       if (!origin || url.pathname !== "/graphql") return send(res, 403, { error: "origin not allowed" });
       res.statusCode = 204;
       res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
-      res.setHeader("access-control-allow-headers", "authorization, content-type, x-request-id, x-access-purpose, apollo-require-preflight");
+      res.setHeader("access-control-allow-headers", "authorization, content-type, x-request-id, x-access-purpose, idempotency-key, apollo-require-preflight");
       res.setHeader("access-control-max-age", "600");
       res.end();
       return;
@@ -281,12 +299,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     }
     let ctx: HubContext | undefined;
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
-      context: async () => {
-        ctx = await contextFor(req.headers.authorization, requestId, purpose || null);
-        return ctx;
-      },
+    // A mutation with an Idempotency-Key runs in one transaction and is replayed on a retry.
+    const result = await idempotency.execute({
+      headers: req.headersDistinct,
+      body,
+      context: async (database) => (ctx = await contextFor(req.headers.authorization, requestId, purpose || null, database)),
+      run: (context) =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
+          context,
+        }),
     });
     res.statusCode = result.status ?? 200;
     for (const [k, v] of result.headers) {
@@ -341,6 +363,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       // Every request has ended and written its access entry: the final checkpoint covers them all.
       await options.checkpoints?.schedule.stop();
       await apollo.stop();
+      await idempotency.stop();
     },
   };
 }
