@@ -96,6 +96,10 @@ export function classifyKeyedRequest(body: unknown, options: { maxTokens: number
   if (typeof query !== "string") return { kind: "NOT_A_MUTATION" };
   if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return { kind: "NOT_A_MUTATION" };
   if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) return { kind: "NOT_A_MUTATION" };
+  // canonicalJson recurses; no input of the hub nests anywhere near this deep.
+  if (nestedDeeperThan(variables, MAX_VARIABLE_DEPTH)) {
+    throw new IdempotencyError("IDEMPOTENCY_NOT_SUPPORTED", `variables nested deeper than ${MAX_VARIABLE_DEPTH} levels cannot be bound to an Idempotency-Key`);
+  }
   let document: DocumentNode;
   try {
     document = parse(query, { maxTokens: options.maxTokens });
@@ -112,6 +116,20 @@ export function classifyKeyedRequest(body: unknown, options: { maxTokens: number
     fields,
     request: { query, operationName: operationName ?? null, variables: (variables as Record<string, unknown> | null | undefined) ?? {} },
   };
+}
+
+const MAX_VARIABLE_DEPTH = 32;
+
+/** Whether arrays and objects in `value` nest more than `limit` levels (counted without recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [v, depth] = next;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** The root field names a selection set reaches, through fragment spreads and inline fragments (each fragment once). */

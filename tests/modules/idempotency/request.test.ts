@@ -125,6 +125,15 @@ describe("which keyed requests are mutations", () => {
     expect(classify({ query: "mutation { ... on Mutation { ...F } } fragment F on Mutation { ...F rotateFieldKeys { active } }" })).toEqual({ kind: "UNSUPPORTED", fields: ["rotateFieldKeys"] });
   });
 
+  it("refuses variables nested deeper than any input of the hub (the fingerprint recurses), without recursing itself", () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(reasonOf(() => classify({ query: "mutation ($v: String) { a }", variables: { v: deep } }))).toBe("IDEMPOTENCY_NOT_SUPPORTED");
+    let fine: unknown = "x";
+    for (let i = 0; i < 31; i++) fine = { n: fine };
+    expect(classify({ query: "mutation { a }", variables: { v: fine } }).kind).toBe("MUTATION");
+  });
+
   it("refuses a persisted query sent by hash alone: its text cannot be bound", () => {
     expect(reasonOf(() => classify({ extensions: { persistedQuery: { version: 1, sha256Hash: "ab" } } }))).toBe("IDEMPOTENCY_NOT_SUPPORTED");
   });
