@@ -289,6 +289,29 @@ describe.each(databaseKinds())("Idempotency-Key on %s", (kind) => {
     expect(await householdsAt(variables.input.address)).toBe(1);
   });
 
+  it("replays a result whose first response was withheld because its access-log entry could not be written, logging the replay", async () => {
+    const variables = registration(121);
+    await t.db.db.execute(sql.raw(`create function fail_log_121() returns trigger language plpgsql as $$ begin raise exception 'injected'; end $$`));
+    await t.db.db.execute(sql.raw(`create trigger fail_log_121 before insert on access_log for each row when (new.request_id like 'nolog-121-%') execute function fail_log_121()`));
+    try {
+      // Committed, but untraced: the response carries no data (as for any request whose log fails).
+      const first = await register(civil, "log-121", variables, { "x-request-id": "nolog-121-first" });
+      expect([first.body.data, first.body.errors?.map((e) => e.extensions?.code)]).toEqual([null, ["INTERNAL_SERVER_ERROR"]]);
+      expect(await householdsAt(variables.input.address)).toBe(1);
+      // A replay that cannot be logged is withheld too.
+      const unlogged = await register(civil, "log-121", variables, { "x-request-id": "nolog-121-retry" });
+      expect([unlogged.status, unlogged.replayed, unlogged.body]).toEqual([500, null, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }]);
+    } finally {
+      await t.db.db.execute(sql.raw(`drop trigger if exists fail_log_121 on access_log`));
+    }
+    const retry = await register(civil, "log-121", variables, { "x-request-id": "idem-log-121" });
+    expect([retry.status, retry.replayed, retry.body.errors]).toEqual([200, "true", undefined]);
+    expect((retry.body.data!.registerHousehold as { household: { address: string } }).household.address).toBe(variables.input.address);
+    const logged = await t.db.db.select({ operation: accessLog.operation }).from(accessLog).where(eq(accessLog.requestId, "idem-log-121"));
+    expect(logged).toEqual([{ operation: "Mutation.registerHousehold (idempotent replay)" }]);
+    expect(await householdsAt(variables.input.address)).toBe(1);
+  });
+
   it("stores a domain refusal like any result: the retry replays the CONFLICT without running again", async () => {
     const taken = registration(115);
     await register(civil, "first-115", taken);
