@@ -50,6 +50,8 @@ const EnvSchema = z.object({
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_REQUEST_LIMITS.maxConcurrent),
   HEAVY_QUERY_COST: z.coerce.number().int().min(1).max(100_000_000).default(DEFAULT_REQUEST_LIMITS.heavyCost),
   HEAVY_QUERIES_AT_ONCE: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_REQUEST_LIMITS.heavyAtOnce),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  IDEMPOTENCY_WAIT_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
   BEHIND_TLS: z.string().optional(),
   CORS_ORIGINS: z
     .string()
@@ -85,6 +87,15 @@ export interface Config {
   /** Deadline, response size, per-caller rate and concurrency (src/shared/request-limiter.ts). */
   readonly requestLimits: RequestLimits;
   readonly http: HttpConfig;
+  readonly idempotency: IdempotencyConfig;
+}
+
+/** Retry-safe mutations with an `Idempotency-Key` header (src/modules/idempotency). */
+export interface IdempotencyConfig {
+  /** Hours a mutation's first response is kept and replayed to a retry with its key. */
+  readonly ttlHours: number;
+  /** PostgreSQL: seconds a retry waits for the still-running first request with its key. */
+  readonly waitSeconds: number;
 }
 
 /** What every HTTP response carries beyond the body. */
@@ -176,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heavyAtOnce: e.HEAVY_QUERIES_AT_ONCE,
     }),
     http: Object.freeze({ behindTls: behindTls.data, corsOrigins: Object.freeze([...e.CORS_ORIGINS.map((o) => o.toLowerCase())]) }),
+    idempotency: Object.freeze({ ttlHours: e.IDEMPOTENCY_TTL_HOURS, waitSeconds: e.IDEMPOTENCY_WAIT_SECONDS }),
     audit,
   });
 }

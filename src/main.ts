@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     requestLimits: config.requestLimits,
     production: config.env === "production",
     http: config.http,
+    idempotency: config.idempotency,
   });
   const { url } = await hub.listen(config.port, config.host);
   logger.info(

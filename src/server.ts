@@ -12,9 +12,10 @@ import type { Principal } from "./auth/principal.js";
 import type { CheckpointSchedule } from "./checkpoint-schedule.js";
 import { createContext } from "./context.js";
 import type { HubContext } from "./context.type.js";
-import type { DbHandle } from "./db/client.js";
+import type { Database, DbHandle } from "./db/client.js";
 import { databaseErrorOf, isDatabaseUnavailable, isStatementTimeout } from "./db/errors.js";
 import type { Logger } from "./logger.js";
+import { IdempotentMutations, type IdempotencySettings } from "./modules/idempotency/index.js";
 import { OrganizationDirectory } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import { LookupLimiter, singleLookupRule, type LookupLimit } from "./privacy/lookups.js";
@@ -50,6 +51,8 @@ export interface HubOptions {
   readonly production?: boolean;
   /** HSTS and the CORS allowlist (default: no HSTS, no origin allowed). */
   readonly http?: HttpConfig;
+  /** Retry-safe mutations with `Idempotency-Key` (default 24 h replay, 10 s wait); `now` for tests. */
+  readonly idempotency?: Partial<IdempotencySettings> & { readonly now?: () => Date };
   /**
    * Signed audit checkpoints: the schedule starts with the hub and writes a final checkpoint in stop(),
    * after the last request's access entry; `evidence` is what auditChainStatus verifies against.
@@ -184,6 +187,8 @@ export interface RequestFacts {
   readonly purpose?: string | null;
   /** The peer's network address: the rate-limit key of a request without a valid token. */
   readonly clientAddress?: string;
+  /** The database the request works through (a keyed mutation's transaction); default the hub's. */
+  readonly database?: Database;
 }
 
 /** A HubError as thrown from the context function: Apollo answers it with this HTTP status (and Retry-After). */
@@ -208,6 +213,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   let draining = false;
   let stopped: Promise<void> | null = null;
   const httpConfig = options.http ?? { behindTls: false, corsOrigins: [] };
+  const accessLog = new AccessLogWriter(db, options.cipher.auditKey);
+  const idempotency = new IdempotentMutations({
+    db,
+    cipher: options.cipher,
+    accessLog,
+    logger,
+    schema: options.schema,
+    maxTokens: limits.maxTokens,
+    settings: options.idempotency,
+    now: options.idempotency?.now,
+  });
   const apollo = new ApolloServer<HubContext>({
     schema: options.schema,
     introspection: options.introspection,
@@ -218,7 +234,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
-      accessLogPlugin(logger, new AccessLogWriter(db, options.cipher.auditKey)),
+      // Before the access log: a keyed mutation commits before the log's write (see modules/idempotency).
+      idempotency.plugin(),
+      accessLogPlugin(logger, accessLog),
       retryStatusPlugin(),
       heavyLanePlugin(new HeavyLane(requestLimits.heavyAtOnce), requestLimits.heavyCost, limits),
     ],
@@ -234,20 +252,22 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const requestId = request.requestId ?? randomUUID();
     const purposeHeader = request.purpose ?? null;
     const deadline = Deadline.after(requestLimits.timeoutMs);
+    // A keyed mutation's transaction: everything the request reads and writes goes through it.
+    const database = request.database ?? db.db;
     let principal: Principal | null;
     try {
       principal = await authenticate(authorization, {
         registry: options.registry,
         audience: options.audience,
         clockToleranceSeconds: options.clockToleranceSeconds,
-        findOrganization: (code) => directory.systemFindByCode(code),
+        findOrganization: (code) => directory.systemFindByCode(code, database),
         now: options.now,
       });
     } catch (err) {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
         await consumeRateOrThrow(null, request.clientAddress);
-        return createContext({ requestId, db: db.db, cipher: options.cipher, principal: null, authError: err, lookups, deadline });
+        return createContext({ requestId, db: database, cipher: options.cipher, principal: null, authError: err, lookups, deadline });
       }
       // The organization register could not be read: the caller should retry, not report a bug.
       if (isDatabaseUnavailable(err)) {
@@ -262,7 +282,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     await consumeRateOrThrow(principal, request.clientAddress);
     return createContext({
       requestId,
-      db: db.db,
+      db: database,
       cipher: options.cipher,
       principal,
       purpose: purposeHeader ?? principal?.purpose ?? null,
@@ -299,13 +319,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const origin = allowedOrigin(req, httpConfig);
     if (origin) {
       res.setHeader("access-control-allow-origin", origin);
-      res.setHeader("access-control-expose-headers", "x-request-id, retry-after");
+      res.setHeader("access-control-expose-headers", "x-request-id, retry-after, idempotent-replayed");
     }
     if (req.method === "OPTIONS") {
       if (!origin || url.pathname !== "/graphql") return send(res, 403, { error: "origin not allowed" });
       res.statusCode = 204;
       res.setHeader("access-control-allow-methods", "POST, OPTIONS");
-      res.setHeader("access-control-allow-headers", "authorization, content-type, x-request-id, x-access-purpose, apollo-require-preflight");
+      res.setHeader("access-control-allow-headers", "authorization, content-type, x-request-id, x-access-purpose, idempotency-key, apollo-require-preflight");
       res.setHeader("access-control-max-age", "600");
       res.end();
       return;
@@ -355,10 +375,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     const clientAddress = req.socket.remoteAddress;
     let result: Awaited<ReturnType<typeof apollo.executeHTTPGraphQLRequest>>;
     try {
-      result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
-        context: async () => {
-          ctx = await contextFor(req.headers.authorization, { requestId, purpose, clientAddress });
+      // A mutation with an Idempotency-Key runs in one transaction and is replayed on a retry.
+      result = await idempotency.execute({
+        headers: req.headersDistinct,
+        body,
+        context: async (database) => {
+          ctx = await contextFor(req.headers.authorization, { requestId, purpose, clientAddress, database });
           try {
             leave = requestLimiter.enterOrThrow(keyOf(ctx.principal, clientAddress));
           } catch (err) {
@@ -367,6 +389,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
           }
           return ctx;
         },
+        run: (context) =>
+          apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
+            context,
+          }),
       });
     } finally {
       leave?.();
@@ -440,6 +467,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       // Every request has ended and written its access entry: the final checkpoint covers them all.
       await options.checkpoints?.schedule.stop();
       await apollo.stop();
+      await idempotency.stop();
     }
   }
 }

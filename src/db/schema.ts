@@ -8,3 +8,4 @@ export * from "../privacy/privacy.table.js";
 export * from "../modules/consents/consents.table.js";
 export * from "../modules/grants/grants.table.js";
 export * from "../audit/audit.table.js";
+export * from "../modules/idempotency/idempotency.table.js";

@@ -3,6 +3,7 @@ import { CaseError } from "../modules/cases/index.js";
 import { ConsentError } from "../modules/consents/index.js";
 import { FieldKeyError } from "../modules/field-keys/index.js";
 import { HouseholdError } from "../modules/households/index.js";
+import { IdempotencyError } from "../modules/idempotency/index.js";
 import { NeedError } from "../modules/needs/index.js";
 import { ResourceError } from "../modules/resources/index.js";
 import { LookupError } from "../privacy/lookups.errors.js";
@@ -27,6 +28,7 @@ export const ERROR_CLASSES: ReadonlyArray<{ readonly area: string; readonly erro
   { area: "operation limits", errorClass: OperationLimitError },
   { area: "request limits", errorClass: RequestLimitError },
   { area: "lookups by identifier", errorClass: LookupError },
+  { area: "retry-safe mutations (Idempotency-Key)", errorClass: IdempotencyError },
   { area: "households and persons", errorClass: HouseholdError },
   { area: "cases", errorClass: CaseError },
   { area: "needs", errorClass: NeedError },

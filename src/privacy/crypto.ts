@@ -177,6 +177,8 @@ export const ENCRYPTED_FIELDS = {
   personIdNumber: "persons.id_number",
   personPhone: "persons.phone",
   householdBankAccount: "households.bank_account",
+  /** A keyed mutation's first response (status and body), replayed to its caller on a retry. */
+  idempotencyResponse: "idempotency_keys.response",
 } as const;
 
 /** The hub's cipher: keys from FIELD_KEYS_FILE, or development keys in DATA_DIR. Re-reads the file on an unknown key id. */

@@ -3,6 +3,7 @@ import { and, asc, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
 import { households, persons } from "../modules/households/households.table.js";
+import { idempotencyKeys } from "../modules/idempotency/idempotency.table.js";
 import { ENCRYPTED_FIELDS, FieldCryptoError, newKeyId, readFieldKeyFile, writeFieldKeyFile, type FieldCipher } from "./crypto.js";
 
 // Field key rotation without downtime for reads (`npm run keys:rotate`):
@@ -37,6 +38,8 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { context: ENCRYPTED_FIELDS.personIdNumber, table: persons, id: persons.id, column: persons.idNumberEnc },
   { context: ENCRYPTED_FIELDS.personPhone, table: persons, id: persons.id, column: persons.phoneEnc },
   { context: ENCRYPTED_FIELDS.householdBankAccount, table: households, id: households.id, column: households.bankAccountEnc },
+  // Stored responses expire within a day, but until then a retired key would make them unreadable.
+  { context: ENCRYPTED_FIELDS.idempotencyResponse, table: idempotencyKeys, id: idempotencyKeys.id, column: idempotencyKeys.responseEnc },
 ];
 
 const DEFAULT_BATCH_SIZE = 500;

@@ -73,6 +73,14 @@ describe("configuration", () => {
     expect(() => loadConfig({ MAX_CONCURRENT_REQUESTS: "0" })).toThrow(/MAX_CONCURRENT_REQUESTS/);
   });
 
+  it("keeps idempotent results 24 h and lets a retry wait 10 s unless configured otherwise", () => {
+    expect(loadConfig({}).idempotency).toEqual({ ttlHours: 24, waitSeconds: 10 });
+    expect(loadConfig({ IDEMPOTENCY_TTL_HOURS: "48", IDEMPOTENCY_WAIT_SECONDS: "0" }).idempotency).toEqual({ ttlHours: 48, waitSeconds: 0 });
+    expect(() => loadConfig({ IDEMPOTENCY_TTL_HOURS: "0" })).toThrow(/IDEMPOTENCY_TTL_HOURS/);
+    expect(() => loadConfig({ IDEMPOTENCY_TTL_HOURS: "1.5" })).toThrow(/IDEMPOTENCY_TTL_HOURS/);
+    expect(() => loadConfig({ IDEMPOTENCY_WAIT_SECONDS: "61" })).toThrow(/IDEMPOTENCY_WAIT_SECONDS/);
+  });
+
   it("in production requires trusted issuers, field keys and the audit signing key, and turns the dev issuer and introspection off", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/TRUSTED_ISSUERS_FILE/);
     expect(() => loadConfig({ NODE_ENV: "production", TRUSTED_ISSUERS_FILE: "x.json" })).toThrow(/FIELD_KEYS_FILE/);

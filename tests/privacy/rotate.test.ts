@@ -10,6 +10,7 @@ import type { Database } from "../../src/db/client.js";
 import { generateDemoDistrict } from "../../src/demo/generate.js";
 import { seedDemoDistrict } from "../../src/demo/seed.js";
 import { households, persons } from "../../src/modules/households/households.table.js";
+import { idempotencyKeys } from "../../src/modules/idempotency/idempotency.table.js";
 import {
   ENCRYPTED_FIELDS,
   FieldCipher,
@@ -29,9 +30,10 @@ import { databaseKinds, openTestDatabase, type TestDatabase } from "../support/d
 const ID = ENCRYPTED_FIELDS.personIdNumber;
 const PHONE = ENCRYPTED_FIELDS.personPhone;
 const BANK = ENCRYPTED_FIELDS.householdBankAccount;
-const CONTEXTS = [ID, PHONE, BANK] as const;
+const RESPONSE = ENCRYPTED_FIELDS.idempotencyResponse;
+const CONTEXTS = [ID, PHONE, BANK, RESPONSE] as const;
 
-/** Stored values of the three encrypted columns, keyed `<context> <row id>`, and the ID-number blind indexes. */
+/** Stored values of the encrypted columns, keyed `<context> <row id>`, and the ID-number blind indexes. */
 interface Stored {
   readonly sealed: Map<string, string>;
   readonly bidx: Map<string, string>;
@@ -57,6 +59,9 @@ async function readStored(db: Database): Promise<Stored> {
     if (h.bank !== null) sealed.set(`${BANK} ${h.id}`, h.bank);
     updated.set(h.id, h.updatedAt.getTime());
   }
+  for (const k of await db.select({ id: idempotencyKeys.id, response: idempotencyKeys.responseEnc }).from(idempotencyKeys)) {
+    if (k.response !== null) sealed.set(`${RESPONSE} ${k.id}`, k.response);
+  }
   return { sealed, bidx, updated };
 }
 
@@ -72,7 +77,7 @@ function asRecord(summary: { column: string; reencrypted: number }[]): Record<st
   return Object.fromEntries(summary.map((s) => [s.column, s.reencrypted]));
 }
 
-const NOTHING = { [ID]: 0, [PHONE]: 0, [BANK]: 0 };
+const NOTHING = { [ID]: 0, [PHONE]: 0, [BANK]: 0, [RESPONSE]: 0 };
 
 describe.each(databaseKinds())("field key rotation on %s", (kind) => {
   let h: TestDatabase;
@@ -92,6 +97,16 @@ describe.each(databaseKinds())("field key rotation on %s", (kind) => {
     file = loadOrCreateDevFieldKeys(tmp).file;
     oldKeys = readFieldKeyFile(file);
     await seedDemoDistrict(h.db, fromFile());
+    // A keyed mutation's stored response (replayed for a day): under the old key too, until rotated.
+    const createdAt = new Date();
+    await h.db.insert(idempotencyKeys).values({
+      caller: "c".repeat(64),
+      keyHash: "k".repeat(64),
+      requestHash: "r".repeat(64),
+      responseEnc: fromFile().encrypt('{"status":200,"body":"{}"}', RESPONSE),
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + 86_400_000),
+    });
     before = await readStored(h.db);
     plaintexts = decryptAll(fromFile(), before.sealed);
   });
@@ -277,6 +292,7 @@ describe("npm run keys:rotate", () => {
     [ID]: district.persons.length,
     [PHONE]: district.persons.filter((p) => p.phone).length,
     [BANK]: district.households.filter((h) => h.bankAccount).length,
+    [RESPONSE]: 0,
   };
   const keyFile = () => readFieldKeyFile(path.join(tmp, "data", "field-keys.json"));
 

@@ -101,9 +101,11 @@ describe("HTTP response headers", () => {
       status: 204,
       allowOrigin: APP,
       allowMethods: "POST, OPTIONS",
-      allowHeaders: "authorization, content-type, x-request-id, x-access-purpose, apollo-require-preflight",
+      allowHeaders: "authorization, content-type, x-request-id, x-access-purpose, idempotency-key, apollo-require-preflight",
       vary: "Origin",
     });
+    // A browser client may read whether a response was an idempotent replay, and when to retry.
+    expect((await post(tlsBase, APP)).headers.get("access-control-expose-headers")).toBe("x-request-id, retry-after, idempotent-replayed");
   });
 
   it("CORS: an unlisted origin gets no Access-Control-Allow-Origin and its preflight is refused", async () => {

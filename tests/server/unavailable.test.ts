@@ -60,6 +60,18 @@ describe("when the database is unreachable", () => {
     ]);
   });
 
+  it("answers a mutation with an Idempotency-Key 503 with Retry-After too: nothing ran, nothing is kept", async () => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": "down-1" },
+      body: JSON.stringify({ query: "mutation { withdrawConsent(input: { consentId: \"00000000-0000-4000-8000-000000000001\", evidenceRef: \"W-1\" }) { consent { id } } }" }),
+    });
+    expect([res.status, res.headers.get("retry-after"), res.headers.get("idempotent-replayed")]).toEqual([503, "2", null]);
+    expect(await res.json()).toEqual({
+      errors: [{ message: "the database is unavailable right now; retry shortly", extensions: { code: "SERVICE_UNAVAILABLE", reason: "DATABASE_UNAVAILABLE", retryAfterSeconds: 2 } }],
+    });
+  });
+
   it("reports /readyz 503 while /healthz stays 200", async () => {
     const base = url.replace(/\/graphql$/, "");
     expect((await fetch(`${base}/readyz`)).status).toBe(503);

@@ -35,6 +35,8 @@ export interface TestHub {
   token(orgCode: string, role?: Role, options?: Partial<MintOptions>): Promise<string>;
   /** Runs an operation in-process with the context the HTTP path would build for this token. */
   exec(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult>;
+  /** Stops the hub (as a shutdown does) and starts a new one on the same database, keys and issuers; `hub` is then the new one. */
+  restart(): Promise<Hub>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startTestHub(
     http?: HttpConfig;
     /** The handle the hub is given, around the test database (to hold or fail its statements); t.db stays the plain one. */
     wrapDb?: (db: DbHandle) => DbHandle;
+    idempotency?: HubOptions["idempotency"];
   } = {},
 ): Promise<TestHub> {
   const statements: string[] = [];
@@ -69,8 +72,9 @@ export async function startTestHub(
   if (options.seed !== false) await seedDemoDistrict(db.db, cipher);
   const keyDir = mkdtempSync(path.join(os.tmpdir(), "hub-test-keys-"));
   const dev = await loadOrCreateDevIssuers(keyDir);
-  const hub = await createHub({
-    schema: await buildHubSchema(),
+  const schema = await buildHubSchema();
+  const build = () => createHub({
+    schema,
     db: options.wrapDb?.(db) ?? db,
     cipher,
     registry: devIssuerRegistry(dev),
@@ -85,10 +89,14 @@ export async function startTestHub(
     production: options.production,
     http: options.http,
     checkpoints: options.checkpoints?.(db),
+    idempotency: options.idempotency,
   });
+  let hub = await build();
   statements.length = 0;
   return {
-    hub,
+    get hub() {
+      return hub;
+    },
     db,
     dev,
     cipher,
@@ -103,6 +111,11 @@ export async function startTestHub(
       const response = await hub.apollo.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== "single") throw new Error("unexpected incremental response");
       return JSON.parse(JSON.stringify(response.body.singleResult)) as GraphQLResult;
+    },
+    async restart() {
+      await hub.stop();
+      hub = await build();
+      return hub;
     },
     async close() {
       await hub.stop();

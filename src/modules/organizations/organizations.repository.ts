@@ -15,10 +15,11 @@ export class OrganizationDirectory {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async systemFindByCode(code: string): Promise<OrganizationRow | null> {
+  /** `db`: where a miss is read, when not the directory's own handle (a request's open transaction). */
+  async systemFindByCode(code: string, db: Database = this.db): Promise<OrganizationRow | null> {
     const hit = this.cache.get(code);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.row;
-    const [row] = await this.db.select().from(organizations).where(eq(organizations.code, code)).limit(1);
+    const [row] = await db.select().from(organizations).where(eq(organizations.code, code)).limit(1);
     // Bounded: codes come from verified tokens only, but keep the cache from growing without limit.
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(code, { row: row ?? null, at: this.now() });
