@@ -18,6 +18,8 @@ export interface ThrowawayCluster {
   readonly version: string;
   /** Stops the server and removes its directory; idempotent. */
   stop(): Promise<void>;
+  /** Stops the server (fast shutdown: connections are cut), runs `whileDown`, and starts it again on the same port. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
 }
 
 const SERVER_TOOLS = ["initdb", "pg_ctl", "postgres"] as const;
@@ -189,6 +191,7 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
 
     // The port is free when picked but may be taken before the server binds it: retry a few times.
     let url = "";
+    let serverOptions = "";
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const options = [
@@ -204,6 +207,7 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
       try {
         await run(pgCtl, ["-w", "-D", dataDir, "-o", options, "-l", logFile, "start"]);
         url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+        serverOptions = options;
         break;
       } catch (error) {
         const log = readLog(logFile);
@@ -219,6 +223,14 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
     return {
       url,
       version,
+      restart: async (whileDown) => {
+        await run(pgCtl, ["-D", dataDir, "-m", "fast", "-w", "stop"]);
+        try {
+          await whileDown?.();
+        } finally {
+          await run(pgCtl, ["-w", "-D", dataDir, "-o", serverOptions, "-l", logFile, "start"]);
+        }
+      },
       stop: () => {
         stopping ??= (async () => {
           if (started) {
