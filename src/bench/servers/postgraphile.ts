@@ -1,40 +1,18 @@
 import http from "node:http";
 import { postgraphile } from "postgraphile";
-import { makePgService } from "postgraphile/adaptors/pg";
 import { grafserv } from "postgraphile/grafserv/node";
-import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { addPgTableCondition } from "postgraphile/utils";
 import { childConfig, runChild } from "../child.js";
-import { AREA_CONDITION } from "../workload.js";
+import { postgraphilePreset } from "../postgraphile-preset.js";
 
-// PostGraphile v5 (amber preset, its defaults) over the hub's tables. It declares Node >= 22; on Node 20 it
-// needs only Promise.withResolvers, which ../with-resolvers.mjs supplies (the parent preloads it with
-// --import for this process alone). The one addition is a condition that expresses the hub's record
-// scope, `area_code LIKE prefix || '%'`, on cases and needs (PostGraphile's own conditions are equalities).
+// PostGraphile v5 served by grafserv on node:http, in its own process (preloaded with ../with-resolvers.mjs).
 
 export interface PostGraphileChildConfig {
   readonly databaseUrl: string;
   readonly poolSize: number;
 }
 
-const areaCondition = (tableName: string) =>
-  addPgTableCondition(
-    { schemaName: "public", tableName },
-    AREA_CONDITION,
-    (build) => ({ type: build.graphql.GraphQLString, description: "Division-code prefix (the hub's AREA record scope)" }),
-    (value, { sql, sqlTableAlias, sqlValueWithCodec, build }) =>
-      typeof value === "string" ? sql`${sqlTableAlias}.area_code like ${sqlValueWithCodec(`${value}%`, build.dataplanPg.TYPES.text)}` : null,
-  );
-
 void runChild(async () => {
-  const config = childConfig<PostGraphileChildConfig>();
-  const pgl = postgraphile({
-    extends: [PostGraphileAmberPreset],
-    plugins: [areaCondition("cases"), areaCondition("needs")],
-    pgServices: [makePgService({ connectionString: config.databaseUrl, schemas: ["public"], poolConfig: { max: config.poolSize } })],
-    grafserv: { graphiql: false, watch: false },
-    grafast: { explain: false },
-  });
+  const pgl = postgraphile(postgraphilePreset(childConfig<PostGraphileChildConfig>()));
   const serv = pgl.createServ(grafserv);
   const server = http.createServer();
   await serv.addTo(server);
