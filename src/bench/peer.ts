@@ -15,7 +15,7 @@ import { FieldCipher, writeFieldKeyFile, type FieldKeys } from "../privacy/crypt
 import { areaPrefix } from "../shared/area.js";
 import type { ChildMessage, ParentMessage, Usage } from "./child.js";
 import { startBenchCluster, type BenchCluster } from "./cluster.js";
-import { seedBenchDistrict, type BenchSeedCounts } from "./district.js";
+import { sealedDistrict, seedBenchDistrict, type BenchSeedCounts, type SealedDistrict } from "./district.js";
 import { median, percentile, runLoad, type LoadRequest, type LoadResult } from "./load.js";
 import { summarizeProfile, type CpuProfile } from "./profile.js";
 import type { HubChildConfig } from "./servers/hub.js";
@@ -26,6 +26,7 @@ import {
   compareRecordSets,
   HUB_QUERIES,
   memberOrder,
+  PAGE_SIZE,
   postgraphileQuery,
   QUERY_NAMES,
   recordsFrom,
@@ -52,6 +53,7 @@ const ROOT = path.resolve(SRC, "..");
 const AUDIENCE = "qiaoxi-assistance-hub";
 const POOL_SIZE = 10;
 const TARGETS = { postgraphile: 0.75, raw: 0.35 } as const;
+const LARGE_HOUSEHOLDS = 100_000;
 
 type ServerName = "hub" | "postgraphile" | "raw" | "embedded";
 const LABELS: { readonly [S in ServerName]: string } = {
@@ -335,7 +337,7 @@ async function run(): Promise<void> {
   const org = findDemoOrganization(options.org);
   if (!org || !org.roles.includes("CASEWORKER")) throw new TypeError(`--org must be a demo organization with caseworkers (QX-MZJ, QX-JD-DF, QX-JD-HP), not ${options.org}`);
   const prefix = areaPrefix(org.jurisdictionAreaCode);
-  const households = options.large ? 100_000 : undefined;
+  const households = options.large ? LARGE_HOUSEHOLDS : undefined;
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), "hub-bench-peer-"));
   const servers: Server[] = [];
@@ -371,8 +373,16 @@ async function run(): Promise<void> {
     const version = (await admin.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v.split(" ")[0];
     await admin.end();
     const benchUrl = cluster.urlFor({ database: "bench" });
-    progress(`migrating and seeding${households ? ` ${households} households` : ""}`);
-    const seeded = await seedInto(await openDatabase({ url: benchUrl }), cipher, households);
+    let large: SealedDistrict | undefined;
+    let generateSeconds = 0;
+    if (households) {
+      progress(`generating, checking and sealing ${households} households`);
+      const t0 = performance.now();
+      large = sealedDistrict(cipher, households);
+      generateSeconds = (performance.now() - t0) / 1000;
+    }
+    progress("migrating and seeding");
+    const seeded = await seedInto(await openDatabase({ url: benchUrl }), cipher, large);
     statsClient = new pg.Client({ connectionString: benchUrl });
     await statsClient.connect();
     await statsClient.query("create extension if not exists pg_stat_statements");
@@ -386,7 +396,7 @@ async function run(): Promise<void> {
     if (options.embedded) {
       progress("seeding the embedded PGlite copy");
       const t0 = performance.now();
-      await seedInto(await openDatabase({ dataDir }), cipher, households);
+      await seedInto(await openDatabase({ dataDir }), cipher, large);
       embeddedSeconds = (performance.now() - t0) / 1000;
     }
     const setupSeconds = (performance.now() - started) / 1000;
@@ -422,7 +432,7 @@ async function run(): Promise<void> {
     out(`bench:peer — the hub against PostGraphile 5 and a bare json_agg handler, same PostgreSQL ${version}, same records`);
     out(
       `  data: ${seeded.households} households, ${seeded.persons} persons, ${seeded.cases} cases, ${seeded.needs} needs ` +
-        `(demo district${options.large ? ", --large" : ""}; seeded through the hub in ${seeded.seconds.toFixed(1)} s` +
+        `(${options.large ? `demo generator at --large, generated, checked and sealed in ${generateSeconds.toFixed(1)} s, bulk-inserted` : "demo district, seeded through the hub's seedDemoDistrict"} in ${seeded.seconds.toFixed(1)} s` +
         `${embeddedSeconds !== null ? `, PGlite copy in ${embeddedSeconds.toFixed(1)} s` : ""}; set-up ${setupSeconds.toFixed(1)} s)`,
     );
     out(`  caller: ${org.code} CASEWORKER (${org.nameEn}), record scope area_code LIKE '${prefix}%', a dev-issuer token; projection and access log on`);
@@ -440,6 +450,8 @@ async function run(): Promise<void> {
         }));
         const records = servers.map((s, i) => recordsFrom(s.peer, q, bodies[i], open));
         const reference = records[0]!;
+        // An empty page would make every peer "the same": the caller must see a full page.
+        if (reference.length !== PAGE_SIZE) throw new BenchCheckError(`${when}: the hub returned ${reference.length} ${q}, not ${PAGE_SIZE}: choose an --org whose area holds more`);
         const lines: string[] = [];
         servers.forEach((s, i) => {
           if (i === 0) return;
@@ -456,7 +468,10 @@ async function run(): Promise<void> {
     out();
 
     if (options.profile) {
-      await profileHub(servers[0]!, options, requestFor);
+      for (const [i, hub] of servers.entries()) {
+        if (i > 0) out();
+        await profileHub(hub, options, requestFor);
+      }
       return;
     }
 
@@ -546,11 +561,11 @@ async function run(): Promise<void> {
   }
 }
 
-async function seedInto(handle: DbHandle, cipher: FieldCipher, households: number | undefined): Promise<BenchSeedCounts & { seconds: number }> {
+async function seedInto(handle: DbHandle, cipher: FieldCipher, large: SealedDistrict | undefined): Promise<BenchSeedCounts & { seconds: number }> {
   try {
     const t0 = performance.now();
     await migrateDatabase(handle);
-    const counts = await seedBenchDistrict(handle, cipher, households);
+    const counts = await seedBenchDistrict(handle, cipher, large);
     return { ...counts, seconds: (performance.now() - t0) / 1000 };
   } finally {
     await handle.close();
@@ -559,7 +574,7 @@ async function seedInto(handle: DbHandle, cipher: FieldCipher, households: numbe
 
 async function profileHub(hub: Server, options: Options, requestFor: (s: Server, q: QueryName) => LoadRequest): Promise<void> {
   const INTERVAL_MICROS = 200;
-  out(`profile: the hub on PostgreSQL under the same load (${options.connections} connections, ${options.duration} s per query, V8 sampling every ${INTERVAL_MICROS} µs)`);
+  out(`profile: ${LABELS[hub.name]} under the same load (${options.connections} connections, ${options.duration} s per query, V8 sampling every ${INTERVAL_MICROS} µs)`);
   out("self time: a function's own time, natives and node's buffer/event plumbing charged to their caller; ms/req = share of the");
   out("main thread's samples × the process's CPU per request; the profiler itself slows the hub a little");
   for (const q of options.queries) {

@@ -44,6 +44,7 @@ const PACKAGE_GROUPS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^type-graphql$/, "type-graphql"],
   [/^(pino|sonic-boom|fast-redact|@pinojs\/.*|thread-stream|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)$/, "pino (logging)"],
   [/^@escape\.tech\//, "graphql-armor"],
+  [/^@electric-sql\//, "pglite"],
 ];
 
 function packageOf(file: string): string | null {
@@ -61,6 +62,7 @@ export function groupOf(url: string, srcRoot: string): string {
     if (/^node:(_http|internal\/http|http|net|internal\/stream|stream|internal\/streams|internal\/net)/.test(url)) return "node: http/net/streams";
     return "node: other core";
   }
+  if (url.startsWith("wasm://")) return "pglite (wasm)";
   let file = url;
   if (url.startsWith("file://")) {
     try {
@@ -152,7 +154,9 @@ export function summarizeProfile(profile: CpuProfile, srcRoot: string): ProfileS
     if (group === "idle" || group === "profiler") continue;
     busy += micros;
     groups.set(group, (groups.get(group) ?? 0) + micros);
-    const name = frame.url ? `${frame.functionName || "(anonymous)"} ${shortUrl(frame.url, srcRoot)}:${frame.lineNumber + 1}` : frame.functionName || "(native)";
+    // Lines of the hub's .ts files are those of tsx's transform, not of the source: left out.
+    const line = frame.url.endsWith(".ts") ? "" : `:${frame.lineNumber + 1}`;
+    const name = frame.url ? `${frame.functionName || "(anonymous)"} ${shortUrl(frame.url, srcRoot)}${line}` : frame.functionName || "(native)";
     const prior = functions.get(name);
     functions.set(name, { name, group, ms: (prior?.ms ?? 0) + micros / 1000 });
   }

@@ -19,6 +19,8 @@ describe("grouping a CPU profile", () => {
     expect(groupOf("file:///repo/src/privacy/project.ts", SRC)).toBe("hub: privacy/");
     expect(groupOf("file:///repo/src/modules/cases/cases.service.ts", SRC)).toBe("hub: modules/cases");
     expect(groupOf("file:///repo/src/server.ts", SRC)).toBe("hub: server.ts");
+    expect(groupOf("file:///repo/node_modules/@electric-sql/pglite/dist/index.js", SRC)).toBe("pglite");
+    expect(groupOf("wasm://wasm/022c915e", SRC)).toBe("pglite (wasm)");
     expect(groupOf(`file://${path.join("/elsewhere", "x.js")}`, SRC)).toBe("other");
   });
 
@@ -47,6 +49,7 @@ describe("grouping a CPU profile", () => {
       ["pg", 4],
       ["gc", 2],
     ]);
-    expect(summary.functions[0]).toEqual({ name: "decrypt src/privacy/crypto.ts:1", group: "hub: privacy/", ms: 4 });
+    expect(summary.functions[0]).toEqual({ name: "decrypt src/privacy/crypto.ts", group: "hub: privacy/", ms: 4 });
+    expect(summary.functions[1]).toEqual({ name: "parse pg-protocol/dist/parser.js:1", group: "pg", ms: 4 });
   });
 });
