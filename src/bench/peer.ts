@@ -479,19 +479,28 @@ async function run(): Promise<void> {
     const samples = new Map<string, Sample[]>();
     const key = (q: QueryName, s: ServerName) => `${q}/${s}`;
     const roundsStarted = performance.now();
-    const hubServer = servers[0]!;
-    const hubStatementsBefore = await stats.breakdown(ROLES.hub!);
-    const hubServedBefore = (await hubServer.usage()).served;
+    // The hub's statements per request, per query: calls in its measured windows over requests served in them.
+    const hubStatements = new Map<QueryName, { served: number; calls: Map<string, { calls: number; query: string }> }>();
     for (let round = 1; round <= options.rounds; round++) {
       for (const q of options.queries) {
         for (const server of servers) {
           const request = requestFor(server, q);
           if (options.warmup > 0) await runLoad(request, { connections: options.connections, seconds: options.warmup });
+          const statementsBefore = server.name === "hub" ? await stats.breakdown(ROLES.hub!) : null;
           const before = await snapshot(server, stats);
           const clientBefore = process.cpuUsage();
           const load = await runLoad(request, { connections: options.connections, seconds: options.duration });
           const client = process.cpuUsage(clientBefore);
           const after = await snapshot(server, stats);
+          if (statementsBefore) {
+            const tally = hubStatements.get(q) ?? { served: 0, calls: new Map() };
+            tally.served += after.usage.served - before.usage.served;
+            for (const [id, { calls, query }] of await stats.breakdown(ROLES.hub!)) {
+              const delta = calls - (statementsBefore.get(id)?.calls ?? 0);
+              if (delta > 0) tally.calls.set(id, { calls: (tally.calls.get(id)?.calls ?? 0) + delta, query });
+            }
+            hubStatements.set(q, tally);
+          }
           const sample = measured(before, after, load, client.user + client.system);
           if (load.non2xx || load.errors || load.timeouts || load.minBytes !== load.maxBytes) {
             out(`  ! round ${round} ${q} ${LABELS[server.name]}: ${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts, responses ${load.minBytes}–${load.maxBytes} bytes`);
@@ -502,8 +511,6 @@ async function run(): Promise<void> {
       }
     }
     const minutes = (performance.now() - roundsStarted) / 60_000;
-    const hubStatementsAfter = await stats.breakdown(ROLES.hub!);
-    const hubServed = (await hubServer.usage()).served - hubServedBefore;
     // The answers are still the same after the load (the access log grew; nothing else may change).
     await checkAll("after the load");
 
@@ -545,12 +552,13 @@ async function run(): Promise<void> {
       if (options.embedded) out(`embedded: hub on PGlite ÷ hub on PostgreSQL = ${ratio("embedded", "hub", (x) => x.rps).toFixed(2)} (req/s)`);
     }
     out();
-    out(`the hub's statements per request (pg_stat_statements over all rounds, both queries; ${hubServed} requests)`);
-    const rows = [...hubStatementsAfter]
-      .map(([id, { calls, query }]) => ({ perRequest: (calls - (hubStatementsBefore.get(id)?.calls ?? 0)) / hubServed, query }))
-      .filter((r) => r.perRequest >= 0.01)
-      .sort((a, b) => b.perRequest - a.perRequest);
-    for (const r of rows) out(`${r.perRequest.toFixed(2).padStart(6)}  ${r.query.replace(/\s+/g, " ").slice(0, 130)}`);
+    for (const [q, tally] of hubStatements) {
+      out(`the hub's statements per ${q} request (pg_stat_statements, its measured windows: ${tally.served} requests)`);
+      const rows = [...tally.calls.values()].map(({ calls, query }) => ({ perRequest: calls / tally.served, query })).sort((a, b) => b.perRequest - a.perRequest);
+      for (const r of rows) {
+        if (r.perRequest >= 0.01) out(`${r.perRequest.toFixed(2).padStart(6)}  ${r.query.replace(/\s+/g, " ").slice(0, 130)}`);
+      }
+    }
     out();
     out("CPU ms/req: the server process's user+system CPU (all its threads) over the requests it served in the window.");
     out("DB CPU ms/req: the PostgreSQL backends serving that server's role (/proc). SQL/req: statements the role completed");
