@@ -38,14 +38,29 @@ import {
 // `npm run bench:peer`: the hub against its peers on the same database and the same records.
 //
 //   1. a throwaway PostgreSQL (pg_stat_statements preloaded), migrated and seeded with the demo district
-//      through the hub's own seed path (GB 11643 checks, sealed ID numbers and phones);
-//   2. three servers, each in its own process: the hub (the real path: token, projection, access log),
-//      PostGraphile v5 and a bare json_agg handler — and with --embedded the hub on file-backed PGlite;
-//   3. a check that all of them return the same records (see workload.ts for exactly what is compared);
-//      any difference stops the run before any load;
-//   4. interleaved load rounds (hub, postgraphile, raw, [embedded], then again …), so that drift of the
-//      machine's speed hits every peer alike; medians over the rounds; ratios per round, then their median.
-//   --profile instead profiles the hub under the same load and prints where its time goes.
+//      through the hub's own seed path (GB 11643 checks, sealed ID numbers and phones); --large: 100,000
+//      households from the same generator, bulk-inserted (district.ts);
+//   2. three servers, each in its own process and database role: the hub (the real path: a dev-issuer
+//      caseworker token verified per request, projection, the access log written before each response,
+//      the request log at info level to /dev/null), PostGraphile v5 and a bare json_agg handler — and with
+//      --embedded the hub on file-backed PGlite, as `npm start` runs it;
+//   3. a check that all of them return the same records (workload.ts says exactly what is compared); any
+//      difference stops the run before any load, and the check runs again after the load;
+//   4. interleaved load rounds (hub, postgraphile, raw, [embedded], then the next round …), so that drift
+//      of the machine's speed hits every peer alike; medians over the rounds; ratios per round (measured
+//      minutes apart), then their median.
+//   --profile instead profiles the hub under the same load and prints where its CPU time goes.
+//
+// Per request, for each server: req/s and latency percentiles from every response (load.ts); CPU from
+// the server process itself (process.cpuUsage over IPC, all threads: child.ts); PostgreSQL's CPU from
+// /proc of the backends serving that server's role; SQL statements from pg_stat_statements by role
+// (top-level statements, BEGIN/COMMIT included) — the server counts nothing itself, except the hub on
+// PGlite, which has no pg_stat_statements and counts what it sends.
+//
+// Not measured as production would be: the load generator runs in this process, on the same 2 cores as
+// the servers and PostgreSQL (its share is printed); the throwaway cluster runs without fsync (commits
+// are cheap — the hub's per-request access-log insert is its only write); the hub's checkpoint timer is
+// off (it works every few minutes, not per request).
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SRC = path.resolve(HERE, "..");
