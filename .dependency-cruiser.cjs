@@ -55,6 +55,12 @@ const LAYERS = [
     path: ["^src/(main|server|schema|context|checkpoint-schedule)\\.ts$", "^src/cli/", "^src/docs/"],
     pathNot: [GRAPHQL_FILE],
   },
+  {
+    name: "bench",
+    doc: "the peer benchmark: a composition root above the others (it starts the hub as main does) and nothing imports it",
+    path: ["^src/bench/"],
+    pathNot: [GRAPHQL_FILE],
+  },
 ];
 
 const layerRules = LAYERS.flatMap((lower, i) =>

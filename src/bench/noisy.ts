@@ -5,16 +5,19 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { parse, validate } from "graphql";
+import pg from "pg";
 import { loadOrCreateDevIssuers, mintDevToken } from "../auth/dev-issuer.js";
 import { findDemoOrganization } from "../demo/organizations.js";
 import { buildHubSchema } from "../schema.js";
+import { startBenchCluster, type BenchCluster } from "./cluster.js";
 import { DEFAULT_OPERATION_LIMITS, operationLimitsRule } from "../shared/graphql/limits.js";
 
 // `npm run bench:noisy`: one request can never starve the rest. A hub process (`src/main.ts`, as
 // `npm start` runs it) serves a cheap query (`me`) to one client while another client sends, in a
 // loop, the costliest query the operation limits still allow. Rounds alternate quiet and noisy
 // phases (this machine's speed drifts), and the script prints the cheap query's p50/p95/p99 with and
-// without the neighbour. `-- --database-url URL` runs the hub on that (empty) PostgreSQL database.
+// without the neighbour. `-- --postgres` runs the hub on a throwaway PostgreSQL (as bench:peer does),
+// `-- --database-url URL` on that (empty) database.
 
 const AUDIENCE = "qiaoxi-assistance-hub";
 
@@ -103,6 +106,7 @@ async function run(): Promise<void> {
   const { values } = parseArgs({
     options: {
       "database-url": { type: "string" },
+      postgres: { type: "boolean", default: false },
       rounds: { type: "string", default: "3" },
       samples: { type: "string", default: "150" },
       neighbours: { type: "string", default: "2" },
@@ -115,7 +119,17 @@ async function run(): Promise<void> {
   const home = mkdtempSync(path.join(os.tmpdir(), "hub-noisy-"));
   const dataDir = path.join(home, "data");
   const { query: heavy, aliases } = await costliestAllowedQuery();
-  const served = await startHub(dataDir, values["database-url"]);
+  let cluster: BenchCluster | null = null;
+  let databaseUrl = values["database-url"];
+  if (values.postgres && !databaseUrl) {
+    cluster = await startBenchCluster();
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query("create database noisy");
+    await admin.end();
+    databaseUrl = cluster.urlFor({ database: "noisy" });
+  }
+  const served = await startHub(dataDir, databaseUrl);
   try {
     const dev = await loadOrCreateDevIssuers(dataDir);
     const mint = (org: string, role: "CASEWORKER" | "ADMIN") => mintDevToken(dev, { org: findDemoOrganization(org)!, role, audience: AUDIENCE, ttlSeconds: 3600 });
@@ -124,7 +138,7 @@ async function run(): Promise<void> {
     const probe = await post(served.url, noisy, heavy);
     if (probe.status !== 200) throw new Error(`the heaviest allowed query was refused (${probe.status})`);
     console.log(
-      `hub on ${values["database-url"] ? "PostgreSQL" : "embedded PGlite"}; neighbour: ${aliases} × households(first: 100) with every member field ` +
+      `hub on ${databaseUrl ? "PostgreSQL" : "embedded PGlite"}; neighbour: ${aliases} × households(first: 100) with every member field ` +
         `(${(probe.bytes / 1024).toFixed(0)} KB, ${probe.ms.toFixed(0)} ms alone), ${neighbours} loop(s); cheap query: { me { role } }`,
     );
     for (let i = 0; i < 20; i++) await post(served.url, quiet, "{ me { role } }");
@@ -174,6 +188,7 @@ async function run(): Promise<void> {
     console.log(`p95 beside the neighbour: ${p95.toFixed(1)} ms (target < 250 ms) → ${p95 < 250 ? "OK" : "OVER"}`);
   } finally {
     await served.stop();
+    await cluster?.stop();
     rmSync(home, { recursive: true, force: true });
   }
 }
