@@ -609,6 +609,12 @@ async function profileHub(hub: Server, options: Options, requestFor: (s: Server,
     const load = await runLoad(request, { connections: options.connections, seconds: options.duration });
     await hub.ask("profile-stopped", { type: "profile-stop", file });
     const after = await hub.usage();
+    // A profile of refusals (429, 503) is not a profile of the data path.
+    if (load.non2xx || load.errors || load.timeouts || load.minBytes !== load.maxBytes) {
+      throw new BenchCheckError(
+        `profile ${q}: ${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts, responses ${load.minBytes}–${load.maxBytes} bytes — not the answer the check saw`,
+      );
+    }
     const served = after.served - before.served;
     const summary = summarizeProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile, SRC);
     rmSync(file, { force: true });

@@ -86,12 +86,13 @@ export function groupOf(url: string, srcRoot: string): string {
   return "other";
 }
 
-const SPECIAL: { readonly [name: string]: string } = {
-  "(garbage collector)": "gc",
-  "(program)": "V8 / native (program)",
-  "(idle)": "idle",
-  "(root)": "V8 / native (program)",
-};
+// A Map, not an object: a function may be called "constructor" or "toString" (graphql-jit's are).
+const SPECIAL: ReadonlyMap<string, string> = new Map([
+  ["(garbage collector)", "gc"],
+  ["(program)", "V8 / native (program)"],
+  ["(idle)", "idle"],
+  ["(root)", "V8 / native (program)"],
+]);
 
 function shortUrl(url: string, srcRoot: string): string {
   const file = url.startsWith("file://") ? fileURLToPath(url) : url;
@@ -125,7 +126,7 @@ export function summarizeProfile(profile: CpuProfile, srcRoot: string): ProfileS
     const node = byId.get(id)!;
     const { url, functionName } = node.callFrame;
     let result = node;
-    if (!(functionName in SPECIAL) && (!url || chargedToCaller(url))) {
+    if (!SPECIAL.has(functionName) && (!url || chargedToCaller(url))) {
       const up = parent.get(id);
       if (up !== undefined && byId.get(up)!.callFrame.functionName !== "(root)") {
         const candidate = ownerOf(up);
@@ -150,7 +151,7 @@ export function summarizeProfile(profile: CpuProfile, srcRoot: string): ProfileS
   let busy = 0;
   for (const [id, micros] of selfMicros) {
     const frame = byId.get(id)!.callFrame;
-    const group = SPECIAL[frame.functionName] ?? (frame.url ? groupOf(frame.url, srcRoot) : "V8 / native (program)");
+    const group = SPECIAL.get(frame.functionName) ?? (frame.url ? groupOf(frame.url, srcRoot) : "V8 / native (program)");
     if (group === "idle" || group === "profiler") continue;
     busy += micros;
     groups.set(group, (groups.get(group) ?? 0) + micros);

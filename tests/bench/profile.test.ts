@@ -52,4 +52,23 @@ describe("grouping a CPU profile", () => {
     expect(summary.functions[0]).toEqual({ name: "decrypt src/privacy/crypto.ts", group: "hub: privacy/", ms: 4 });
     expect(summary.functions[1]).toEqual({ name: "parse pg-protocol/dist/parser.js:1", group: "pg", ms: 4 });
   });
+
+  it("groups a function named like an Object method (graphql-jit's compiled ones) by its script", () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame("(root)"), children: [2, 3] },
+        { id: 2, callFrame: frame("constructor", "file:///repo/node_modules/graphql-jit/dist/execution.js") },
+        { id: 3, callFrame: frame("toString") },
+      ],
+      startTime: 0,
+      endTime: 3_000,
+      samples: [2, 2, 3],
+      timeDeltas: [1000, 1000, 1000],
+    };
+    const summary = summarizeProfile(profile, SRC);
+    expect(summary.groups.map((g) => [g.name, g.ms])).toEqual([
+      ["graphql-jit", 2],
+      ["V8 / native (program)", 1],
+    ]);
+  });
 });
