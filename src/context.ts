@@ -10,7 +10,7 @@ import { createHouseholdLoaders } from "./modules/households/index.js";
 import { createOrganizationLoaders } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import type { LookupLimiter } from "./privacy/lookups.js";
-import { Projector } from "./privacy/project.js";
+import { Projector, type SelectedFields } from "./privacy/project.js";
 import { householdScope } from "./privacy/scope.js";
 import type { Deadline } from "./shared/graphql/deadline.js";
 import { Lane } from "./shared/turns.js";
@@ -18,9 +18,9 @@ import { Lane } from "./shared/turns.js";
 // Composition root of one request: the verified caller, fresh loaders (never shared across requests
 // or callers) and the projector that caches this caller's policy decisions.
 
-export function createLoaders(db: Database, principal: Principal, lane: Lane | null = null): Loaders {
+export function createLoaders(db: Database, principal: Principal, lane: Lane | null = null, selects?: SelectedFields): Loaders {
   return {
-    ...createHouseholdLoaders(db, householdScope(principal), lane),
+    ...createHouseholdLoaders(db, householdScope(principal), lane, selects),
     ...createOrganizationLoaders(db, lane),
     grantsByHousehold: createGrantLoader(db, principal.org.id, lane),
     consentsByHousehold: createConsentLoader(db, { orgId: principal.org.id, orgKind: principal.org.kind }, lane),
@@ -42,6 +42,7 @@ export function createContext(args: {
   const audit = new AccessRecorder();
   // Counted from the request's start until its response is sent, unless the heavy lane takes it (server.ts).
   const lane = new Lane();
+  const projector = principal ? new Projector(principal, audit) : null;
   return {
     requestId,
     principal,
@@ -49,10 +50,11 @@ export function createContext(args: {
     viewer: principal
       ? {
           principal,
-          projector: new Projector(principal, audit),
+          projector: projector!,
           db,
           cipher,
-          loaders: createLoaders(db, principal, lane),
+          // The loaders read what the operation selects, as the projector builds it.
+          loaders: createLoaders(db, principal, lane, (entity, field) => projector!.selects(entity, field)),
           audit,
           requestId,
           lookups,

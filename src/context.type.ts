@@ -5,7 +5,7 @@ import type { AuthError } from "./auth/errors.js";
 import type { Principal } from "./auth/principal.js";
 import type { Database } from "./db/client.js";
 import type { AccessGrantRow } from "./modules/grants/grants.table.js";
-import type { HouseholdRow, PersonRow } from "./modules/households/households.table.js";
+import type { HouseholdReadRow, PersonReadRow } from "./modules/households/households.table.js";
 import type { OrganizationRow } from "./modules/organizations/organizations.table.js";
 import type { DataCategory } from "./privacy/categories.js";
 import type { FieldCipher } from "./privacy/crypto.js";
@@ -23,8 +23,8 @@ import type { Lane } from "./shared/turns.js";
  */
 export interface Loaders {
   /** Households in the caller's record scope; null outside it (nested relations re-check scope). */
-  readonly householdById: DataLoader<string, HouseholdRow | null>;
-  readonly membersByHouseholdId: DataLoader<string, readonly PersonRow[]>;
+  readonly householdById: DataLoader<string, HouseholdReadRow | null>;
+  readonly membersByHouseholdId: DataLoader<string, readonly PersonReadRow[]>;
   readonly organizationById: DataLoader<string, OrganizationRow | null>;
   /** The caller's organization's live grants, by household. */
   readonly grantsByHousehold: DataLoader<string, readonly AccessGrantRow[]>;

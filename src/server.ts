@@ -4,7 +4,7 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
-import { AccessLogWriter, shownFields, type CheckpointEvidence } from "./audit/index.js";
+import { AccessLogWriter, shownFields, type CheckpointEvidence, type ShownFields } from "./audit/index.js";
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
 import { MAX_PURPOSE_LENGTH, authenticate } from "./auth/verify.js";
@@ -21,6 +21,7 @@ import type { FieldCipher } from "./privacy/crypto.js";
 import { LookupLimiter, singleLookupRule, type LookupLimit } from "./privacy/lookups.js";
 import type { HttpConfig } from "./config.js";
 import { HubError, RETRY_AFTER_SECONDS, databaseUnavailable } from "./shared/errors.js";
+import { compiledExecution } from "./shared/graphql/compiled-executor.js";
 import { Deadline, deadlineExceeded, guardResolversWithDeadline } from "./shared/graphql/deadline.js";
 import { RequestLimitError } from "./shared/graphql/limits.errors.js";
 import { DEFAULT_OPERATION_LIMITS, operationCost, operationLimitsRule, tokenLimitError, type OperationLimits } from "./shared/graphql/limits.js";
@@ -225,7 +226,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     now: options.idempotency?.now,
   });
   const apollo = new ApolloServer<HubContext>({
-    schema: options.schema,
+    // The schema, executed compiled (see shared/graphql/compiled-executor.ts).
+    gateway: compiledExecution(options.schema),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns signal handling and shutdown order (HTTP → Apollo → database).
@@ -511,14 +513,21 @@ function heavyLanePlugin(lane: HeavyLane, heavyCost: number, limits: OperationLi
 function accessLogPlugin(logger: Logger, accessLog: AccessLogWriter): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
+      let shown: ShownFields | undefined;
       return {
-        async willSendResponse({ contextValue: ctx, operation, document, schema, request, response }) {
+        // Once per operation, before it runs: what it asks for. The projector builds only that (no
+        // unselected value is decrypted or masked), and the access log records what it showed.
+        async didResolveOperation({ contextValue: ctx, operation, document, schema, request }) {
+          if (!operation) return;
+          shown = shownFields(schema, document, operation, request.variables);
+          ctx.viewer?.projector.useSelection(shown);
+        },
+        async willSendResponse({ contextValue: ctx, operation, response }) {
           if (!ctx.principal || ctx.audit.isEmpty) return;
           const root = operation?.operation === "mutation" ? "Mutation" : "Query";
           const fields = (operation?.selectionSet.selections ?? []).flatMap((s) => (s.kind === "Field" ? [`${root}.${s.name.value}`] : []));
           try {
             // Without an operation (it never ran) every field a view held in full counts as shown.
-            const shown = operation && document ? shownFields(schema, document, operation, request.variables) : undefined;
             await accessLog.append([
               ctx.audit.entry({ principal: ctx.principal, requestId: ctx.requestId, operation: fields.join(",") || root, purpose: ctx.purpose, at: new Date(), shown }),
             ]);

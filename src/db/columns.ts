@@ -13,6 +13,15 @@ export const timestamps = {
     .$onUpdate(() => new Date()),
 };
 
+/**
+ * A table's columns without the bookkeeping timestamps: what reads that build views select (no
+ * view shows created_at/updated_at, and mapping them costs a Date per row).
+ */
+export function viewColumns<C extends { createdAt: unknown; updatedAt: unknown }>(columns: C): Omit<C, "createdAt" | "updatedAt"> {
+  const { createdAt: _created, updatedAt: _updated, ...rest } = columns;
+  return rest;
+}
+
 /** A 12-digit statistical division code (省2 市2 县2 乡镇3 村居3). */
 export const areaCode = (name = "area_code") => varchar(name, { length: 12 });
 

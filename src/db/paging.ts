@@ -4,25 +4,41 @@ import type { PageRequest } from "../shared/graphql/connection.js";
 import type { Database } from "./client.js";
 
 /**
- * Keyset paging over a unique, non-sensitive key column: `limit + 1` rows after the cursor key
- * plus the total under the same condition. Two statements, whatever the page size.
+ * The total of a list, counted when first asked for — a connection's `totalCount` (a getter, see
+ * shared/graphql/connection.ts) runs its `count(*)` only if the operation selected it, once however
+ * many aliases ask.
  */
-export async function keysetPage<T extends PgTable>(args: {
+export type LazyCount = () => Promise<number>;
+
+export function lazyCount(count: () => Promise<number>): LazyCount {
+  let counted: Promise<number> | undefined;
+  return () => (counted ??= count());
+}
+
+/**
+ * Keyset paging over a unique, non-sensitive key column: `limit + 1` rows after the cursor key, and
+ * the total under the same condition when the caller asks for it. One statement, two with the total.
+ * `columns`: the columns to read (drizzle's partial select); all of them without.
+ */
+export async function keysetPage<T extends PgTable, R = T["$inferSelect"]>(args: {
   db: Database;
   table: T;
   key: AnyPgColumn;
   where: SQL | undefined;
   page: PageRequest;
-}): Promise<{ rows: T["$inferSelect"][]; totalCount: number }> {
+  columns?: Record<string, AnyPgColumn>;
+}): Promise<{ rows: R[]; totalCount: LazyCount }> {
   const { db, table, key, where, page } = args;
-  const rows = (await db
-    .select()
+  const rows = (await (args.columns ? db.select(args.columns) : db.select())
     .from(table as PgTable)
     .where(and(where, page.afterKey ? gt(key, page.afterKey) : undefined))
     .orderBy(asc(key))
-    .limit(page.limit + 1)) as T["$inferSelect"][];
-  const [total] = await db.select({ n: count() }).from(table as PgTable).where(where);
-  return { rows, totalCount: total?.n ?? 0 };
+    .limit(page.limit + 1)) as R[];
+  const totalCount = lazyCount(async () => {
+    const [total] = await db.select({ n: count() }).from(table as PgTable).where(where);
+    return total?.n ?? 0;
+  });
+  return { rows, totalCount };
 }
 
 /** Natural keys used as cursors (`QXH-000001`, `QXC-2026-000001` …). */

@@ -43,8 +43,12 @@ export const ITEM_CATEGORY_SEPARATOR = "#";
 export interface EntityCatalogue<S extends object> {
   readonly entity: string;
   readonly fields: { readonly [K in keyof S]-?: FieldRule<S[K]> };
-  /** The field holding the record's own id and the household it concerns (for the access log). */
-  readonly keys: { readonly id: keyof S & string; readonly household: keyof S & string };
+  /**
+   * The field holding the record's own id and the household it concerns (for the access log), and the
+   * fields a nested relation reads from the view (a resource's owner reads `ownerOrgId`): these are
+   * projected whatever the operation selected.
+   */
+  readonly keys: { readonly id: keyof S & string; readonly household: keyof S & string; readonly related?: readonly (keyof S & string)[] };
 }
 
 export function defineCatalogue<S extends object>(
@@ -54,6 +58,13 @@ export function defineCatalogue<S extends object>(
 ): EntityCatalogue<S> {
   return Object.freeze({ entity, keys, fields: Object.freeze(fields) });
 }
+
+/**
+ * Which fields of which GraphQL object type the executing operation asks for (src/audit/selection.ts:
+ * selected, filtered on or looked up by; a name the schema does not expose counts as asked). The
+ * projector builds only those: an unselected protected value is neither decrypted nor masked.
+ */
+export type SelectedFields = (entityType: string, field: string) => boolean;
 
 /**
  * The fields of one entity type a view discloses in full, with their categories (BASIC left out):
@@ -103,6 +114,12 @@ interface FieldDecision {
 
 interface Decisions {
   readonly fields: readonly FieldDecision[];
+  /** The redactions that do not depend on the record's values (every field without per-item categories), frozen. */
+  readonly fixedRedactions: readonly Redaction[];
+  /** The fields with per-item categories that are not withheld as a whole: their redactions are per record. */
+  readonly itemFields: readonly FieldDecision[];
+  /** Each field's position in the catalogue (the order of `redactions`). */
+  readonly order: ReadonlyMap<string, number>;
   /** For fields with per-item categories: the decision for each category an item may carry. */
   readonly items: ReadonlyMap<string, ReadonlyMap<DataCategory, Omit<FieldDecision, "field">>>;
   /** The fields decided FULL whose category is sensitive (not BASIC). */
@@ -147,52 +164,73 @@ export class Projector {
     private readonly sink?: DisclosureSink,
   ) {}
 
+  /** The operation's selection, once it is known (before execution); until then every field is built. */
+  private selection: SelectedFields | null = null;
+  private readonly plans = new WeakMap<Decisions, Plan>();
+
+  useSelection(selection: SelectedFields | null): void {
+    this.selection = selection;
+  }
+
+  /** Whether the operation asks for `field` of `entityType` (true when no selection is known). */
+  selects(entityType: string, field: string): boolean {
+    return this.selection ? this.selection(entityType, field) : true;
+  }
+
   project<S extends object>(catalogue: EntityCatalogue<S>, source: S, grant: Grant): View<S> {
     const decisions = this.decide(catalogue, grant);
+    const plan = this.planOf(catalogue as EntityCatalogue<object>, decisions);
     const out: Record<string, unknown> = {};
-    const redactions: Redaction[] = [];
     const record = source as Record<string, unknown>;
-    this.sink?.projected(
-      catalogue.entity,
-      String(record[catalogue.keys.id]),
-      (record[catalogue.keys.household] as string | null) ?? null,
-      decisions.fullFields,
-    );
-    for (const d of decisions.fields) {
+    const rules = catalogue.fields as Record<string, FieldRule<unknown>>;
+    const householdId = (record[catalogue.keys.household] as string | null) ?? null;
+    this.sink?.projected(catalogue.entity, String(record[catalogue.keys.id]), householdId, decisions.fullFields);
+    for (const d of plan.fields) {
       if (d.access === "WITHHELD") {
         out[d.field] = null;
-        redactions.push({ field: d.field, access: "WITHHELD", reason: d.reason ?? "OUT_OF_REMIT" });
         continue;
       }
-      const raw = (source as Record<string, unknown>)[d.field];
+      const raw = record[d.field];
       const value = raw instanceof Sealed ? raw.reveal() : raw;
       const items = decisions.items.get(d.field);
       if (items && value != null) {
-        const rule = (catalogue.fields as Record<string, FieldRule<unknown>>)[d.field]!;
-        const decisionOf = (item: unknown) => items.get(rule.itemCategory!(item as never))!;
-        if (Array.isArray(value)) {
-          const refused = value.map(decisionOf).find((x) => x.access !== "FULL");
-          out[d.field] = value.filter((item) => decisionOf(item).access === "FULL");
-          if (refused) redactions.push({ field: d.field, access: "MASKED", reason: refused.reason ?? "OUT_OF_REMIT" });
-        } else {
-          const decided = decisionOf(value);
-          out[d.field] = decided.access === "FULL" ? value : null;
-          if (decided.access !== "FULL") redactions.push({ field: d.field, access: "WITHHELD", reason: decided.reason ?? "OUT_OF_REMIT" });
-        }
-        continue;
-      }
-      if (d.access === "FULL") {
+        const itemCategory = rules[d.field]!.itemCategory!;
+        const full = (item: unknown) => items.get(itemCategory(item as never))!.access === "FULL";
+        out[d.field] = Array.isArray(value) ? value.filter(full) : full(value) ? value : null;
+      } else if (d.access === "FULL") {
         out[d.field] = value ?? null;
-        continue;
+      } else {
+        out[d.field] = value != null ? rules[d.field]!.mask!(value, record) : null;
       }
-      const rule = (catalogue.fields as Record<string, FieldRule<unknown>>)[d.field]!;
-      out[d.field] = value != null ? rule.mask!(value, record) : null;
-      redactions.push({ field: d.field, access: "MASKED", reason: d.reason ?? "OUT_OF_REMIT" });
     }
-    out.redactions = redactions;
+    let redactions = decisions.fixedRedactions;
+    if (plan.redactions && decisions.itemFields.length > 0) {
+      // Per-item redactions depend on the record's items; listed in field order with the fixed ones.
+      const perItem = decisions.itemFields.flatMap((d) => itemRedaction(rules[d.field]!, d, decisions.items.get(d.field)!, record[d.field]));
+      if (perItem.length > 0) redactions = [...redactions, ...perItem].sort((a, b) => decisions.order.get(a.field)! - decisions.order.get(b.field)!);
+    }
+    out.redactions = plan.redactions ? redactions : NO_REDACTIONS;
     out.grant = grant;
-    Object.defineProperty(out, HOUSEHOLD_OF, { value: (record[catalogue.keys.household] as string | null) ?? null, enumerable: false });
+    Object.defineProperty(out, HOUSEHOLD_OF, { value: householdId, enumerable: false });
     return out as View<S>;
+  }
+
+  /** The fields to build for this decision set under the operation's selection (all without one). */
+  private planOf(catalogue: EntityCatalogue<object>, decisions: Decisions): Plan {
+    const selection = this.selection;
+    if (!selection) return (this.unselectedPlan ??= new WeakMap()).get(decisions) ?? this.cachePlan(this.unselectedPlan, decisions, fullPlan(decisions));
+    const known = this.plans.get(decisions);
+    if (known) return known;
+    const keep = new Set<string>([catalogue.keys.id, catalogue.keys.household, ...(catalogue.keys.related ?? [])]);
+    const fields = decisions.fields.filter((d) => keep.has(d.field) || selection(catalogue.entity, d.field));
+    return this.cachePlan(this.plans, decisions, { fields, redactions: selection(catalogue.entity, "redactions") });
+  }
+
+  private unselectedPlan: WeakMap<Decisions, Plan> | undefined;
+
+  private cachePlan(cache: WeakMap<Decisions, Plan>, decisions: Decisions, plan: Plan): Plan {
+    cache.set(decisions, plan);
+    return plan;
   }
 
   /** Whether the caller may read a field in full through this relationship (for filters and sorts). */
@@ -230,9 +268,47 @@ export class Projector {
         }
         items.set(d.field, byCategory);
       }
-      decisions = { fields, items, fullFields };
+      // Value-independent redactions, in field order (per-item ones are added per record).
+      const itemFields = fields.filter((d) => rules[d.field]!.itemCategory !== undefined && d.access !== "WITHHELD");
+      const fixedRedactions = Object.freeze(
+        fields.flatMap((d): Redaction[] =>
+          d.access === "FULL" || itemFields.includes(d)
+            ? []
+            : [Object.freeze({ field: d.field, access: d.access === "WITHHELD" ? "WITHHELD" : "MASKED", reason: d.reason ?? "OUT_OF_REMIT" } as const)],
+        ),
+      );
+      const order = new Map(fields.map((d, i) => [d.field, i]));
+      decisions = { fields, fixedRedactions, itemFields, order, items, fullFields };
       this.decisions.set(key, decisions);
     }
     return decisions;
   }
+}
+
+/** What one decision set builds under one selection. */
+interface Plan {
+  readonly fields: readonly FieldDecision[];
+  /** Whether the operation reads the view's `redactions`. */
+  readonly redactions: boolean;
+}
+
+const NO_REDACTIONS: readonly Redaction[] = Object.freeze([]);
+
+function fullPlan(decisions: Decisions): Plan {
+  return { fields: decisions.fields, redactions: true };
+}
+
+/** A per-item field's redaction on one record, as its items decide (none when every item is shown). */
+function itemRedaction(
+  rule: FieldRule<unknown>,
+  d: FieldDecision,
+  items: ReadonlyMap<DataCategory, Omit<FieldDecision, "field">>,
+  raw: unknown,
+): Redaction[] {
+  const value = raw instanceof Sealed ? raw.reveal() : raw;
+  if (value == null) return d.access === "FULL" ? [] : [{ field: d.field, access: "MASKED", reason: d.reason ?? "OUT_OF_REMIT" }];
+  const decisionOf = (item: unknown) => items.get(rule.itemCategory!(item as never))!;
+  const refused = (Array.isArray(value) ? value : [value]).map(decisionOf).find((x) => x.access !== "FULL");
+  if (!refused) return [];
+  return [{ field: d.field, access: Array.isArray(value) ? "MASKED" : "WITHHELD", reason: refused.reason ?? "OUT_OF_REMIT" }];
 }

@@ -38,7 +38,7 @@ function seenBy(kind: OrgKind, role: Role, source: PersonSource): Seen {
   const views = relationshipsOf(kind, role).map((g) => projector.project(PERSON_CATALOGUE, source, g));
   const fullest = (field: "idNumber" | "birthDate" | "sex" | "phone"): string | null =>
     views.map((v) => v[field] as string | null).reduce<string | null>((best, v) => (v === null ? best : best === null || stars(v) < stars(best) ? v : best), null);
-  const realId = source.idNumber.reveal();
+  const realId = source.idNumber!.reveal();
   const realPhone = source.phone?.reveal() ?? null;
   return {
     idNumber: fullest("idNumber"),
@@ -131,7 +131,7 @@ describe("inference budget for identifiers", () => {
     let checked = 0;
     for (const source of persons) {
       const seen = seenBy(kind, role, source);
-      const address = source.idNumber.reveal().slice(0, 6);
+      const address = source.idNumber!.reveal().slice(0, 6);
       if (!seen.idFull) {
         expect(idCandidates(seen, address), `${source.id} idNumber`).toBeGreaterThanOrEqual(BOUND);
         checked++;

@@ -1,3 +1,4 @@
+import { lazyCount } from "../../db/paging.js";
 import { and, arrayContains, desc, inArray, lt } from "drizzle-orm";
 import { accessLog, disclosuresOf, verifyAuditTrail, type AccessLogRow, type AuditStreamStatus, type CheckpointEvidence } from "../../audit/index.js";
 import type { Viewer } from "../../context.type.js";
@@ -24,7 +25,7 @@ export async function householdAccessLog(viewer: Viewer, args: { householdId: st
     page.afterKey ? lt(accessLog.seq, Number(page.afterKey)) : undefined,
   );
   const rows = await db.select().from(accessLog).where(where).orderBy(desc(accessLog.seq)).limit(page.limit + 1);
-  const total = await db.$count(accessLog, arrayContains(accessLog.householdIds, [householdId]));
+  const total = lazyCount(() => db.$count(accessLog, arrayContains(accessLog.householdIds, [householdId])));
   const codes = [...new Set(rows.map((r) => r.orgCode))];
   const names = new Map(
     codes.length === 0

@@ -1,7 +1,7 @@
 import { maskMoneyFen } from "../../privacy/mask.js";
 import { defineCatalogue } from "../../privacy/project.js";
 import type { AssistanceType, CaseChannel, CaseStatus } from "./cases.enums.js";
-import type { CaseRow } from "./cases.table.js";
+import type { CaseReadRow } from "./cases.table.js";
 
 export interface CaseSource {
   id: string;
@@ -34,7 +34,7 @@ export const CASE_CATALOGUE = defineCatalogue<CaseSource>("Case", { id: "id", ho
   monthlyBenefit: { category: "FINANCIAL", mask: maskMoneyFen },
 });
 
-export function caseSource(row: CaseRow): CaseSource {
+export function caseSource(row: CaseReadRow): CaseSource {
   return {
     id: row.id,
     caseNo: row.caseNo,

@@ -1,11 +1,14 @@
-import { and, eq, like, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, like, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { keysetPage } from "../../db/paging.js";
+import { viewColumns } from "../../db/columns.js";
+import { keysetPage, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { AssistanceType, CaseStatus } from "./cases.enums.js";
-import { cases, type CaseRow } from "./cases.table.js";
+import { cases, type CaseReadRow } from "./cases.table.js";
+
+const CASE_COLUMNS = viewColumns(getTableColumns(cases));
 
 /** What cases can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface CaseFilter {
@@ -34,12 +37,12 @@ export class CaseRepository {
     );
   }
 
-  page(filter: CaseFilter, page: PageRequest): Promise<{ rows: CaseRow[]; totalCount: number }> {
-    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: this.where(filter), page });
+  page(filter: CaseFilter, page: PageRequest): Promise<{ rows: CaseReadRow[]; totalCount: LazyCount }> {
+    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: this.where(filter), page, columns: CASE_COLUMNS });
   }
 
-  async findById(id: string): Promise<CaseRow | null> {
-    const [row] = await this.db.select().from(cases).where(this.where({}, eq(cases.id, id))).limit(1);
+  async findById(id: string): Promise<CaseReadRow | null> {
+    const [row] = await this.db.select(CASE_COLUMNS).from(cases).where(this.where({}, eq(cases.id, id))).limit(1);
     return row ?? null;
   }
 }

@@ -44,4 +44,6 @@ export const cases = pgTable(
 );
 
 export type CaseRow = typeof cases.$inferSelect;
+/** What a view is built from (the repository reads exactly these columns). */
+export type CaseReadRow = Omit<CaseRow, "createdAt" | "updatedAt">;
 export type NewCaseRow = typeof cases.$inferInsert;

@@ -1,39 +1,92 @@
 import type DataLoader from "dataloader";
 import { and, asc, inArray } from "drizzle-orm";
+import type { SelectedFields } from "../../privacy/project.js";
 import type { Database } from "../../db/client.js";
 import { FairLoader } from "../../shared/loader-options.js";
 import type { Lane } from "../../shared/turns.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
-import { households, persons, type HouseholdRow, type PersonRow } from "./households.table.js";
+import { households, persons, type HouseholdReadRow, type PersonReadRow } from "./households.table.js";
 
 // Per-request loaders. `householdById` re-checks the caller's record scope (a case or a need does not
 // vouch for its household: a published need's household is not in a charity's scope);
 // `membersByHouseholdId` is parent-authorized: call it only for a household the caller reached.
+// Both read the columns views are built from, and a sealed column only when the operation selects its
+// field (`selects`, asked when the batch runs — the operation is known by then).
 
 export interface HouseholdLoaders {
   /** Households in the caller's record scope, by id; null outside it. */
-  readonly householdById: DataLoader<string, HouseholdRow | null>;
-  readonly membersByHouseholdId: DataLoader<string, readonly PersonRow[]>;
+  readonly householdById: DataLoader<string, HouseholdReadRow | null>;
+  readonly membersByHouseholdId: DataLoader<string, readonly PersonReadRow[]>;
 }
+
+const HOUSEHOLD_COLUMNS = {
+  id: households.id,
+  householdNo: households.householdNo,
+  areaCode: households.areaCode,
+  address: households.address,
+  housingSituation: households.housingSituation,
+  residenceStatus: households.residenceStatus,
+};
+const PERSON_COLUMNS = {
+  id: persons.id,
+  householdId: persons.householdId,
+  relationToHead: persons.relationToHead,
+  name: persons.name,
+  birthDate: persons.birthDate,
+  sex: persons.sex,
+  disabilityLevel: persons.disabilityLevel,
+  seriousIllness: persons.seriousIllness,
+  workAbility: persons.workAbility,
+  studentStatus: persons.studentStatus,
+  employmentStatus: persons.employmentStatus,
+  monthlyIncomeFen: persons.monthlyIncomeFen,
+};
+
+/** The household columns a view needs under the operation's selection. */
+export function householdColumns(selects: SelectedFields) {
+  return selects("Household", "bankAccount") ? { ...HOUSEHOLD_COLUMNS, bankAccountEnc: households.bankAccountEnc } : HOUSEHOLD_COLUMNS;
+}
+
+/** The person columns a view needs under the operation's selection. */
+export function personColumns(selects: SelectedFields) {
+  const idNumber = selects("Person", "idNumber");
+  const phone = selects("Person", "phone");
+  if (!idNumber && !phone) return PERSON_COLUMNS;
+  return {
+    ...PERSON_COLUMNS,
+    ...(idNumber ? { idNumberEnc: persons.idNumberEnc } : {}),
+    ...(phone ? { phoneEnc: persons.phoneEnc } : {}),
+  };
+}
+
+const EVERYTHING: SelectedFields = () => true;
 
 const RELATION_ORDER = ["HEAD", "SPOUSE", "PARENT", "GRANDPARENT", "SIBLING", "CHILD", "GRANDCHILD", "OTHER"];
 
-export function createHouseholdLoaders(db: Database, scope: RecordScope, lane: Lane | null = null): HouseholdLoaders {
+export function createHouseholdLoaders(
+  db: Database,
+  scope: RecordScope,
+  lane: Lane | null = null,
+  selects: SelectedFields = EVERYTHING,
+): HouseholdLoaders {
   const inScope = scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id });
   return {
     householdById: new FairLoader(async (ids) => {
-      const rows = await db.select().from(households).where(and(inArray(households.id, [...ids]), inScope));
+      const rows: HouseholdReadRow[] = await db
+        .select(householdColumns(selects))
+        .from(households)
+        .where(and(inArray(households.id, [...ids]), inScope));
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }, lane),
     membersByHouseholdId: new FairLoader(async (ids) => {
-      const rows = await db
-        .select()
+      const rows: PersonReadRow[] = await db
+        .select(personColumns(selects))
         .from(persons)
         .where(inArray(persons.householdId, [...ids]))
         .orderBy(asc(persons.birthDate), asc(persons.id));
-      const byHousehold = new Map<string, PersonRow[]>(ids.map((id) => [id, []]));
+      const byHousehold = new Map<string, PersonReadRow[]>(ids.map((id) => [id, []]));
       for (const row of rows) byHousehold.get(row.householdId)?.push(row);
       for (const members of byHousehold.values()) {
         members.sort((a, b) => RELATION_ORDER.indexOf(a.relationToHead) - RELATION_ORDER.indexOf(b.relationToHead));

@@ -16,7 +16,7 @@ import type {
   StudentStatus,
   WorkAbility,
 } from "./households.enums.js";
-import type { HouseholdRow, PersonRow } from "./households.table.js";
+import type { HouseholdReadRow, PersonReadRow } from "./households.table.js";
 
 // What each household and person field is, in data-category terms. A field missing here does not
 // exist for the API: the view mapper below is the only way a row reaches a client.
@@ -54,7 +54,7 @@ export const HOUSEHOLD_CATALOGUE = defineCatalogue<HouseholdSource>("Household",
   residenceStatus: { category: "IDENTITY" },
 });
 
-export function householdSource(row: HouseholdRow, cipher: FieldCipher): HouseholdSource {
+export function householdSource(row: HouseholdReadRow, cipher: FieldCipher): HouseholdSource {
   const bankAccount = row.bankAccountEnc;
   return {
     id: row.id,
@@ -73,7 +73,8 @@ export interface PersonSource {
   relationToHead: RelationToHead;
   sex: Sex;
   name: string;
-  idNumber: Sealed<string>;
+  /** Null only when the row was read without it (the operation did not ask for it). */
+  idNumber: Sealed<string> | null;
   birthDate: string;
   phone: Sealed<string> | null;
   disabilityLevel: DisabilityLevel;
@@ -104,15 +105,16 @@ export const PERSON_CATALOGUE = defineCatalogue<PersonSource>("Person", { id: "i
   monthlyIncome: { category: "FINANCIAL", mask: maskMoneyFen },
 });
 
-export function personSource(row: PersonRow, cipher: FieldCipher): PersonSource {
+export function personSource(row: PersonReadRow, cipher: FieldCipher): PersonSource {
   const phone = row.phoneEnc;
+  const idNumber = row.idNumberEnc;
   return {
     id: row.id,
     householdId: row.householdId,
     relationToHead: row.relationToHead,
     sex: row.sex,
     name: row.name,
-    idNumber: new Sealed(() => cipher.decrypt(row.idNumberEnc, ENCRYPTED_FIELDS.personIdNumber)),
+    idNumber: idNumber ? new Sealed(() => cipher.decrypt(idNumber, ENCRYPTED_FIELDS.personIdNumber)) : null,
     birthDate: row.birthDate,
     phone: phone ? new Sealed(() => cipher.decrypt(phone, ENCRYPTED_FIELDS.personPhone)) : null,
     disabilityLevel: row.disabilityLevel,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { keysetPage } from "../../db/paging.js";
+import { keysetPage, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
@@ -31,7 +31,7 @@ export class HouseholdRepository {
   }
 
   /** One page ordered by household number, plus the total in scope. */
-  page(filter: HouseholdFilter, page: PageRequest): Promise<{ rows: HouseholdRow[]; totalCount: number }> {
+  page(filter: HouseholdFilter, page: PageRequest): Promise<{ rows: HouseholdRow[]; totalCount: LazyCount }> {
     return keysetPage({ db: this.db, table: households, key: households.householdNo, where: this.where(filter), page });
   }
 

@@ -18,7 +18,7 @@ import {
 } from "./households.policy.js";
 import { idNumberIndex } from "./households.records.js";
 import { HouseholdRepository, findPersonByIdIndex, findRegisteredIndexes, insertHouseholdWithMembers, type HouseholdFilter } from "./households.repository.js";
-import { registrationReviews, type HouseholdRow } from "./households.table.js";
+import { registrationReviews, type HouseholdReadRow } from "./households.table.js";
 import { validateHouseholdRegistration, type HouseholdRegistrationData, type ValidPerson } from "./households.validation.js";
 
 export type HouseholdView = View<HouseholdSource>;
@@ -73,7 +73,7 @@ export async function householdOf(viewer: Viewer, parent: { readonly [HOUSEHOLD_
   // The record's household, not its view's householdId field: that may be withheld from the caller.
   const householdId = parent[HOUSEHOLD_OF];
   if (!householdId) return null;
-  const row: HouseholdRow | null = await viewer.loaders.householdById.load(householdId);
+  const row: HouseholdReadRow | null = await viewer.loaders.householdById.load(householdId);
   if (!row) return null;
   const scope = householdScope(viewer.principal);
   const grantOf = await grantResolver({ loaders: viewer.loaders, scope, householdIds: [row.id] });

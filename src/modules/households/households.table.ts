@@ -124,6 +124,17 @@ export type RegistrationReviewRow = typeof registrationReviews.$inferSelect;
 export type HouseholdRow = typeof households.$inferSelect;
 export type NewHouseholdRow = typeof households.$inferInsert;
 export type PersonRow = typeof persons.$inferSelect;
+
+/**
+ * What a household or person view is built from (households.loaders.ts reads exactly this): no
+ * bookkeeping timestamps, no blind indexes, and a sealed column only when the operation asks for its
+ * field — absent (undefined) otherwise, never decrypted.
+ */
+export type HouseholdReadRow = Omit<HouseholdRow, "createdAt" | "updatedAt" | "bankAccountEnc"> & { readonly bankAccountEnc?: string | null };
+export type PersonReadRow = Omit<PersonRow, "createdAt" | "updatedAt" | "idNumberBidx" | "pendingIdNumberBidx" | "idNumberEnc" | "phoneEnc"> & {
+  readonly idNumberEnc?: string;
+  readonly phoneEnc?: string | null;
+};
 export type NewPersonRow = typeof persons.$inferInsert;
 
 /** Households and persons as the domain knows them (plaintext); households.records.ts seals them into rows. */

@@ -1,8 +1,8 @@
 import type { FieldCipher } from "../../privacy/crypto.js";
 import type { DataCategory } from "../../privacy/categories.js";
-import { defineCatalogue } from "../../privacy/project.js";
+import { Sealed, defineCatalogue } from "../../privacy/project.js";
 import type { BeneficiaryTag, NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
-import type { NeedRow } from "./needs.table.js";
+import type { NeedReadRow } from "./needs.table.js";
 
 /** What each beneficiary tag reveals about the household: a tag is shown only where its category is. */
 export const TAG_CATEGORY: { readonly [T in BeneficiaryTag]: DataCategory } = {
@@ -38,7 +38,7 @@ export interface NeedSource {
   /** The household's id on a need links all of its needs into one profile: it is identity. */
   householdId: string;
   /** A per-need pseudonym for the household: stable for this need, different for each need. */
-  householdPseudonym: string;
+  householdPseudonym: Sealed<string>;
   caseId: string | null;
   recordedByOrgId: string;
   category: NeedCategory;
@@ -76,12 +76,13 @@ export const NEED_CATALOGUE = defineCatalogue<NeedSource>("Need", { id: "id", ho
 /** Blind-index purpose of the per-need household pseudonym. */
 const HOUSEHOLD_PSEUDONYM = "needs.household_pseudonym";
 
-export function needSource(row: NeedRow, cipher: FieldCipher): NeedSource {
+export function needSource(row: NeedReadRow, cipher: FieldCipher): NeedSource {
   return {
     id: row.id,
     needNo: row.needNo,
     householdId: row.householdId,
-    householdPseudonym: cipher.blindIndex(row.id, HOUSEHOLD_PSEUDONYM).slice(0, 16),
+    // Keyed per need, computed only for a view that shows it.
+    householdPseudonym: new Sealed(() => cipher.blindIndex(row.id, HOUSEHOLD_PSEUDONYM).slice(0, 16)),
     caseId: row.caseId,
     recordedByOrgId: row.recordedByOrgId,
     category: row.category,

@@ -1,11 +1,14 @@
-import { and, eq, inArray, like, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, like, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { keysetPage } from "../../db/paging.js";
+import { viewColumns } from "../../db/columns.js";
+import { keysetPage, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
-import { needs, type NeedRow } from "./needs.table.js";
+import { needs, type NeedReadRow } from "./needs.table.js";
+
+const NEED_COLUMNS = viewColumns(getTableColumns(needs));
 
 /** What needs can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface NeedFilter {
@@ -40,12 +43,12 @@ export class NeedRepository {
     );
   }
 
-  page(filter: NeedFilter, page: PageRequest): Promise<{ rows: NeedRow[]; totalCount: number }> {
-    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: this.where(filter), page });
+  page(filter: NeedFilter, page: PageRequest): Promise<{ rows: NeedReadRow[]; totalCount: LazyCount }> {
+    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: this.where(filter), page, columns: NEED_COLUMNS });
   }
 
-  async findById(id: string): Promise<NeedRow | null> {
-    const [row] = await this.db.select().from(needs).where(this.where({}, eq(needs.id, id))).limit(1);
+  async findById(id: string): Promise<NeedReadRow | null> {
+    const [row] = await this.db.select(NEED_COLUMNS).from(needs).where(this.where({}, eq(needs.id, id))).limit(1);
     return row ?? null;
   }
 }

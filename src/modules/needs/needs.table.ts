@@ -53,4 +53,6 @@ export const needs = pgTable(
 );
 
 export type NeedRow = typeof needs.$inferSelect;
+/** What a view is built from (the repository reads exactly these columns). */
+export type NeedReadRow = Omit<NeedRow, "createdAt" | "updatedAt">;
 export type NewNeedRow = typeof needs.$inferInsert;

@@ -1,7 +1,7 @@
 import { and, arrayContains, arrayOverlaps, eq, ne, or, type SQL } from "drizzle-orm";
 import type { Principal } from "../../auth/principal.js";
 import type { Database } from "../../db/client.js";
-import { keysetPage } from "../../db/paging.js";
+import { keysetPage, type LazyCount } from "../../db/paging.js";
 import { areaAncestors } from "../../shared/area.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { NeedCategory } from "../needs/needs.enums.js";
@@ -39,7 +39,7 @@ export class ResourceRepository {
     );
   }
 
-  page(filter: ResourceFilter, page: PageRequest): Promise<{ rows: ResourceRow[]; totalCount: number }> {
+  page(filter: ResourceFilter, page: PageRequest): Promise<{ rows: ResourceRow[]; totalCount: LazyCount }> {
     return keysetPage({ db: this.db, table: resources, key: resources.resourceNo, where: this.where(filter), page });
   }
 

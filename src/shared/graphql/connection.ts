@@ -33,7 +33,8 @@ export interface Page<T> {
   readonly nodes: readonly T[];
   readonly edges: readonly { cursor: string; node: T }[];
   readonly pageInfo: PageInfo;
-  readonly totalCount: number;
+  /** Counted when read (a getter): only an operation that selects totalCount runs the count. */
+  readonly totalCount: Promise<number>;
 }
 
 export interface PageRequest {
@@ -66,16 +67,19 @@ export function pageRequest(args: PageArgs, keyPattern: RegExp): PageRequest {
 export function toPage<R, T>(args: {
   rows: readonly R[];
   limit: number;
-  totalCount: number;
+  totalCount: () => Promise<number>;
   keyOf: (row: R) => string;
   view: (row: R) => T;
 }): Page<T> {
   const rows = args.rows.slice(0, args.limit);
   const edges = rows.map((row) => ({ cursor: encodeCursor(args.keyOf(row)), node: args.view(row) }));
+  const count = args.totalCount;
   return {
     nodes: edges.map((e) => e.node),
     edges,
-    totalCount: args.totalCount,
+    get totalCount() {
+      return count();
+    },
     pageInfo: {
       hasNextPage: args.rows.length > args.limit,
       hasPreviousPage: false,
