@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, like, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { viewColumns } from "../../db/columns.js";
+import { plainColumns } from "../../db/raw-rows.js";
 import { keysetPage, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
@@ -8,7 +9,7 @@ import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { AssistanceType, CaseStatus } from "./cases.enums.js";
 import { cases, type CaseReadRow } from "./cases.table.js";
 
-const CASE_COLUMNS = viewColumns(getTableColumns(cases));
+const CASE_COLUMNS = plainColumns(viewColumns(getTableColumns(cases)));
 
 /** What cases can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface CaseFilter {

@@ -1,5 +1,6 @@
 import type DataLoader from "dataloader";
-import { and, asc, inArray } from "drizzle-orm";
+import { and, inArray, sql } from "drizzle-orm";
+import { plainColumns, rawRows, selectList, type RowOf } from "../../db/raw-rows.js";
 import type { SelectedFields } from "../../privacy/project.js";
 import type { Database } from "../../db/client.js";
 import { FairLoader } from "../../shared/loader-options.js";
@@ -20,15 +21,15 @@ export interface HouseholdLoaders {
   readonly membersByHouseholdId: DataLoader<string, readonly PersonReadRow[]>;
 }
 
-const HOUSEHOLD_COLUMNS = {
+const HOUSEHOLD_COLUMNS = plainColumns({
   id: households.id,
   householdNo: households.householdNo,
   areaCode: households.areaCode,
   address: households.address,
   housingSituation: households.housingSituation,
   residenceStatus: households.residenceStatus,
-};
-const PERSON_COLUMNS = {
+});
+const PERSON_COLUMNS = plainColumns({
   id: persons.id,
   householdId: persons.householdId,
   relationToHead: persons.relationToHead,
@@ -41,11 +42,14 @@ const PERSON_COLUMNS = {
   studentStatus: persons.studentStatus,
   employmentStatus: persons.employmentStatus,
   monthlyIncomeFen: persons.monthlyIncomeFen,
-};
+});
+const BANK_ACCOUNT = plainColumns({ bankAccountEnc: households.bankAccountEnc });
+const ID_NUMBER = plainColumns({ idNumberEnc: persons.idNumberEnc });
+const PHONE = plainColumns({ phoneEnc: persons.phoneEnc });
 
 /** The household columns a view needs under the operation's selection. */
 export function householdColumns(selects: SelectedFields) {
-  return selects("Household", "bankAccount") ? { ...HOUSEHOLD_COLUMNS, bankAccountEnc: households.bankAccountEnc } : HOUSEHOLD_COLUMNS;
+  return selects("Household", "bankAccount") ? { ...HOUSEHOLD_COLUMNS, ...BANK_ACCOUNT } : HOUSEHOLD_COLUMNS;
 }
 
 /** The person columns a view needs under the operation's selection. */
@@ -55,8 +59,8 @@ export function personColumns(selects: SelectedFields) {
   if (!idNumber && !phone) return PERSON_COLUMNS;
   return {
     ...PERSON_COLUMNS,
-    ...(idNumber ? { idNumberEnc: persons.idNumberEnc } : {}),
-    ...(phone ? { phoneEnc: persons.phoneEnc } : {}),
+    ...(idNumber ? ID_NUMBER : {}),
+    ...(phone ? PHONE : {}),
   };
 }
 
@@ -73,19 +77,19 @@ export function createHouseholdLoaders(
   const inScope = scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id });
   return {
     householdById: new FairLoader(async (ids) => {
-      const rows: HouseholdReadRow[] = await db
-        .select(householdColumns(selects))
-        .from(households)
-        .where(and(inArray(households.id, [...ids]), inScope));
+      // Typed from the column objects: a column set that drifts from HouseholdReadRow does not compile.
+      const rows: HouseholdReadRow[] = await rawRows<RowOf<typeof HOUSEHOLD_COLUMNS> & Partial<RowOf<typeof BANK_ACCOUNT>>>(
+        db,
+        sql`select ${selectList(householdColumns(selects))} from ${households} where ${and(inArray(households.id, [...ids]), inScope)}`,
+      );
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }, lane),
     membersByHouseholdId: new FairLoader(async (ids) => {
-      const rows: PersonReadRow[] = await db
-        .select(personColumns(selects))
-        .from(persons)
-        .where(inArray(persons.householdId, [...ids]))
-        .orderBy(asc(persons.birthDate), asc(persons.id));
+      const rows: PersonReadRow[] = await rawRows<RowOf<typeof PERSON_COLUMNS> & Partial<RowOf<typeof ID_NUMBER> & RowOf<typeof PHONE>>>(
+        db,
+        sql`select ${selectList(personColumns(selects))} from ${persons} where ${inArray(persons.householdId, [...ids])} order by ${persons.birthDate}, ${persons.id}`,
+      );
       const byHousehold = new Map<string, PersonReadRow[]>(ids.map((id) => [id, []]));
       for (const row of rows) byHousehold.get(row.householdId)?.push(row);
       for (const members of byHousehold.values()) {

@@ -7,7 +7,9 @@ import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { FieldCipher } from "../../privacy/crypto.js";
 import { sealHousehold, sealPerson } from "./households.records.js";
-import { households, persons, type HouseholdRecord, type HouseholdRow, type PersonRecord, type PersonRow } from "./households.table.js";
+import type { SelectedFields } from "../../privacy/project.js";
+import { householdColumns } from "./households.loaders.js";
+import { households, persons, type HouseholdReadRow, type HouseholdRecord, type HouseholdRow, type PersonRecord, type PersonRow } from "./households.table.js";
 
 /** What households can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface HouseholdFilter {
@@ -20,6 +22,8 @@ export class HouseholdRepository {
   constructor(
     private readonly db: Database,
     private readonly scope: RecordScope,
+    /** What the operation selects: the sealed bank account is read only when asked for. */
+    private readonly selects: SelectedFields = () => true,
   ) {}
 
   private where(filter: HouseholdFilter, extra?: SQL): SQL | undefined {
@@ -31,8 +35,8 @@ export class HouseholdRepository {
   }
 
   /** One page ordered by household number, plus the total in scope. */
-  page(filter: HouseholdFilter, page: PageRequest): Promise<{ rows: HouseholdRow[]; totalCount: LazyCount }> {
-    return keysetPage({ db: this.db, table: households, key: households.householdNo, where: this.where(filter), page });
+  page(filter: HouseholdFilter, page: PageRequest): Promise<{ rows: HouseholdReadRow[]; totalCount: LazyCount }> {
+    return keysetPage({ db: this.db, table: households, key: households.householdNo, where: this.where(filter), page, columns: householdColumns(this.selects) });
   }
 
   async findById(id: string): Promise<HouseholdRow | null> {

@@ -26,7 +26,7 @@ export type PersonView = View<PersonSource>;
 
 function repositoryFor(viewer: Viewer) {
   const scope = householdScope(viewer.principal);
-  return { repo: new HouseholdRepository(viewer.db, scope), scope };
+  return { repo: new HouseholdRepository(viewer.db, scope, (entity, field) => viewer.projector.selects(entity, field)), scope };
 }
 
 export async function listHouseholds(viewer: Viewer, args: { filter?: HouseholdFilter | null; page: PageArgs }): Promise<Page<HouseholdView>> {
