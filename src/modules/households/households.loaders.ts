@@ -1,6 +1,8 @@
 import type DataLoader from "dataloader";
-import { and, inArray, sql } from "drizzle-orm";
-import { plainColumns, rawRows, selectList, type RowOf } from "../../db/raw-rows.js";
+import { and, inArray, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { plainColumns, rawRows, selectList } from "../../db/raw-rows.js";
+import type { HouseholdSource, PersonSource } from "./households.policy.js";
 import type { SelectedFields } from "../../privacy/project.js";
 import type { Database } from "../../db/client.js";
 import { FairLoader } from "../../shared/loader-options.js";
@@ -21,47 +23,50 @@ export interface HouseholdLoaders {
   readonly membersByHouseholdId: DataLoader<string, readonly PersonReadRow[]>;
 }
 
-const HOUSEHOLD_COLUMNS = plainColumns({
-  id: households.id,
-  householdNo: households.householdNo,
-  areaCode: households.areaCode,
-  address: households.address,
-  housingSituation: households.housingSituation,
-  residenceStatus: households.residenceStatus,
-});
-const PERSON_COLUMNS = plainColumns({
-  id: persons.id,
-  householdId: persons.householdId,
-  relationToHead: persons.relationToHead,
-  name: persons.name,
-  birthDate: persons.birthDate,
-  sex: persons.sex,
-  disabilityLevel: persons.disabilityLevel,
-  seriousIllness: persons.seriousIllness,
-  workAbility: persons.workAbility,
-  studentStatus: persons.studentStatus,
-  employmentStatus: persons.employmentStatus,
-  monthlyIncomeFen: persons.monthlyIncomeFen,
-});
-const BANK_ACCOUNT = plainColumns({ bankAccountEnc: households.bankAccountEnc });
-const ID_NUMBER = plainColumns({ idNumberEnc: persons.idNumberEnc });
-const PHONE = plainColumns({ phoneEnc: persons.phoneEnc });
+// Columns by the view field that shows them; the keys (and what scope checks, the address mask and the
+// member order read) always.
+const HOUSEHOLD_ALWAYS = plainColumns({ id: households.id, areaCode: households.areaCode });
+const HOUSEHOLD_BY_FIELD: { readonly [F in keyof HouseholdSource]?: Record<string, AnyPgColumn> } = {
+  householdNo: plainColumns({ householdNo: households.householdNo }),
+  address: plainColumns({ address: households.address }),
+  bankAccount: plainColumns({ bankAccountEnc: households.bankAccountEnc }),
+  housingSituation: plainColumns({ housingSituation: households.housingSituation }),
+  residenceStatus: plainColumns({ residenceStatus: households.residenceStatus }),
+};
+const PERSON_ALWAYS = plainColumns({ id: persons.id, householdId: persons.householdId, relationToHead: persons.relationToHead });
+const PERSON_BY_FIELD: { readonly [F in keyof PersonSource]?: Record<string, AnyPgColumn> } = {
+  name: plainColumns({ name: persons.name }),
+  idNumber: plainColumns({ idNumberEnc: persons.idNumberEnc }),
+  birthDate: plainColumns({ birthDate: persons.birthDate }),
+  sex: plainColumns({ sex: persons.sex }),
+  phone: plainColumns({ phoneEnc: persons.phoneEnc }),
+  disabilityLevel: plainColumns({ disabilityLevel: persons.disabilityLevel }),
+  seriousIllness: plainColumns({ seriousIllness: persons.seriousIllness }),
+  workAbility: plainColumns({ workAbility: persons.workAbility }),
+  studentStatus: plainColumns({ studentStatus: persons.studentStatus }),
+  employmentStatus: plainColumns({ employmentStatus: persons.employmentStatus }),
+  monthlyIncome: plainColumns({ monthlyIncomeFen: persons.monthlyIncomeFen }),
+};
+
+function columnsFor(
+  entity: string,
+  always: Record<string, AnyPgColumn>,
+  byField: Readonly<Record<string, Record<string, AnyPgColumn> | undefined>>,
+  selects: SelectedFields,
+): Record<string, AnyPgColumn> {
+  const columns = { ...always };
+  for (const [field, set] of Object.entries(byField)) if (set && selects(entity, field)) Object.assign(columns, set);
+  return columns;
+}
 
 /** The household columns a view needs under the operation's selection. */
-export function householdColumns(selects: SelectedFields) {
-  return selects("Household", "bankAccount") ? { ...HOUSEHOLD_COLUMNS, ...BANK_ACCOUNT } : HOUSEHOLD_COLUMNS;
+export function householdColumns(selects: SelectedFields): Record<string, AnyPgColumn> {
+  return columnsFor("Household", HOUSEHOLD_ALWAYS, HOUSEHOLD_BY_FIELD, selects);
 }
 
 /** The person columns a view needs under the operation's selection. */
-export function personColumns(selects: SelectedFields) {
-  const idNumber = selects("Person", "idNumber");
-  const phone = selects("Person", "phone");
-  if (!idNumber && !phone) return PERSON_COLUMNS;
-  return {
-    ...PERSON_COLUMNS,
-    ...(idNumber ? ID_NUMBER : {}),
-    ...(phone ? PHONE : {}),
-  };
+export function personColumns(selects: SelectedFields): Record<string, AnyPgColumn> {
+  return columnsFor("Person", PERSON_ALWAYS, PERSON_BY_FIELD, selects);
 }
 
 const EVERYTHING: SelectedFields = () => true;
@@ -75,20 +80,22 @@ export function createHouseholdLoaders(
   selects: SelectedFields = EVERYTHING,
 ): HouseholdLoaders {
   const inScope = scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id });
+  // The operation is known by the first batch, and fixed for the request: columns decided once.
+  let householdSelect: SQL | undefined;
+  let personSelect: SQL | undefined;
   return {
     householdById: new FairLoader(async (ids) => {
-      // Typed from the column objects: a column set that drifts from HouseholdReadRow does not compile.
-      const rows: HouseholdReadRow[] = await rawRows<RowOf<typeof HOUSEHOLD_COLUMNS> & Partial<RowOf<typeof BANK_ACCOUNT>>>(
+      const rows = await rawRows<HouseholdReadRow>(
         db,
-        sql`select ${selectList(householdColumns(selects))} from ${households} where ${and(inArray(households.id, [...ids]), inScope)}`,
+        sql`select ${(householdSelect ??= selectList(householdColumns(selects)))} from ${households} where ${and(inArray(households.id, [...ids]), inScope)}`,
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }, lane),
     membersByHouseholdId: new FairLoader(async (ids) => {
-      const rows: PersonReadRow[] = await rawRows<RowOf<typeof PERSON_COLUMNS> & Partial<RowOf<typeof ID_NUMBER> & RowOf<typeof PHONE>>>(
+      const rows = await rawRows<PersonReadRow>(
         db,
-        sql`select ${selectList(personColumns(selects))} from ${persons} where ${inArray(persons.householdId, [...ids])} order by ${persons.birthDate}, ${persons.id}`,
+        sql`select ${(personSelect ??= selectList(personColumns(selects)))} from ${persons} where ${inArray(persons.householdId, [...ids])} order by ${persons.birthDate}, ${persons.id}`,
       );
       const byHousehold = new Map<string, PersonReadRow[]>(ids.map((id) => [id, []]));
       for (const row of rows) byHousehold.get(row.householdId)?.push(row);

@@ -34,14 +34,16 @@ export const ID_LOOKUP_KINDS: readonly OrgKind[] = [...FULL_ID_NUMBER_KINDS].fil
     ROLES_BY_ORG_KIND[kind].some((role) => policyAccess(kind, role, "IDENTITY").access === "FULL"),
 );
 
+/** A view's source. A field is null when its value is null, or when the row was read without it (the
+ * operation did not select it: the projector then never reads it). */
 export interface HouseholdSource {
   id: string;
-  householdNo: string;
+  householdNo: string | null;
   areaCode: string;
-  address: string;
+  address: string | null;
   bankAccount: Sealed<string> | null;
-  housingSituation: HousingSituation;
-  residenceStatus: ResidenceStatus;
+  housingSituation: HousingSituation | null;
+  residenceStatus: ResidenceStatus | null;
 }
 
 export const HOUSEHOLD_CATALOGUE = defineCatalogue<HouseholdSource>("Household", { id: "id", household: "id" }, {
@@ -58,32 +60,32 @@ export function householdSource(row: HouseholdReadRow, cipher: FieldCipher): Hou
   const bankAccount = row.bankAccountEnc;
   return {
     id: row.id,
-    householdNo: row.householdNo,
+    householdNo: row.householdNo ?? null,
     areaCode: row.areaCode,
-    address: row.address,
+    address: row.address ?? null,
     bankAccount: bankAccount ? new Sealed(() => cipher.decrypt(bankAccount, ENCRYPTED_FIELDS.householdBankAccount)) : null,
-    housingSituation: row.housingSituation,
-    residenceStatus: row.residenceStatus,
+    housingSituation: row.housingSituation ?? null,
+    residenceStatus: row.residenceStatus ?? null,
   };
 }
 
+/** As HouseholdSource: beyond the keys, null also when the operation did not select the field. */
 export interface PersonSource {
   id: string;
   householdId: string;
   relationToHead: RelationToHead;
-  sex: Sex;
-  name: string;
-  /** Null only when the row was read without it (the operation did not ask for it). */
+  sex: Sex | null;
+  name: string | null;
   idNumber: Sealed<string> | null;
-  birthDate: string;
+  birthDate: string | null;
   phone: Sealed<string> | null;
-  disabilityLevel: DisabilityLevel;
-  seriousIllness: boolean;
-  workAbility: WorkAbility;
-  studentStatus: StudentStatus;
-  employmentStatus: EmploymentStatus;
+  disabilityLevel: DisabilityLevel | null;
+  seriousIllness: boolean | null;
+  workAbility: WorkAbility | null;
+  studentStatus: StudentStatus | null;
+  employmentStatus: EmploymentStatus | null;
   /** fen */
-  monthlyIncome: number;
+  monthlyIncome: number | null;
 }
 
 export const PERSON_CATALOGUE = defineCatalogue<PersonSource>("Person", { id: "id", household: "householdId" }, {
@@ -112,16 +114,16 @@ export function personSource(row: PersonReadRow, cipher: FieldCipher): PersonSou
     id: row.id,
     householdId: row.householdId,
     relationToHead: row.relationToHead,
-    sex: row.sex,
-    name: row.name,
+    sex: row.sex ?? null,
+    name: row.name ?? null,
     idNumber: idNumber ? new Sealed(() => cipher.decrypt(idNumber, ENCRYPTED_FIELDS.personIdNumber)) : null,
-    birthDate: row.birthDate,
+    birthDate: row.birthDate ?? null,
     phone: phone ? new Sealed(() => cipher.decrypt(phone, ENCRYPTED_FIELDS.personPhone)) : null,
-    disabilityLevel: row.disabilityLevel,
-    seriousIllness: row.seriousIllness,
-    workAbility: row.workAbility,
-    studentStatus: row.studentStatus,
-    employmentStatus: row.employmentStatus,
-    monthlyIncome: row.monthlyIncomeFen,
+    disabilityLevel: row.disabilityLevel ?? null,
+    seriousIllness: row.seriousIllness ?? null,
+    workAbility: row.workAbility ?? null,
+    studentStatus: row.studentStatus ?? null,
+    employmentStatus: row.employmentStatus ?? null,
+    monthlyIncome: row.monthlyIncomeFen ?? null,
   };
 }

@@ -34,9 +34,10 @@ export class HouseholdRepository {
     );
   }
 
-  /** One page ordered by household number, plus the total in scope. */
-  page(filter: HouseholdFilter, page: PageRequest): Promise<{ rows: HouseholdReadRow[]; totalCount: LazyCount }> {
-    return keysetPage({ db: this.db, table: households, key: households.householdNo, where: this.where(filter), page, columns: householdColumns(this.selects) });
+  /** One page ordered by household number (always read: it is the cursor), plus the total in scope. */
+  page(filter: HouseholdFilter, page: PageRequest): Promise<{ rows: Array<HouseholdReadRow & { householdNo: string }>; totalCount: LazyCount }> {
+    const columns = { ...householdColumns(this.selects), householdNo: households.householdNo };
+    return keysetPage({ db: this.db, table: households, key: households.householdNo, where: this.where(filter), page, columns });
   }
 
   async findById(id: string): Promise<HouseholdRow | null> {

@@ -126,15 +126,15 @@ export type NewHouseholdRow = typeof households.$inferInsert;
 export type PersonRow = typeof persons.$inferSelect;
 
 /**
- * What a household or person view is built from (households.loaders.ts reads exactly this): no
- * bookkeeping timestamps, no blind indexes, and a sealed column only when the operation asks for its
- * field — absent (undefined) otherwise, never decrypted.
+ * What a household or person view is built from (households.loaders.ts reads exactly this): the keys
+ * (and what scope checks, masks and member order read) always; every other column only when the
+ * operation selects its field — absent otherwise, and then never read, decrypted or masked. No
+ * bookkeeping timestamps, no blind indexes.
  */
-export type HouseholdReadRow = Omit<HouseholdRow, "createdAt" | "updatedAt" | "bankAccountEnc"> & { readonly bankAccountEnc?: string | null };
-export type PersonReadRow = Omit<PersonRow, "createdAt" | "updatedAt" | "idNumberBidx" | "pendingIdNumberBidx" | "idNumberEnc" | "phoneEnc"> & {
-  readonly idNumberEnc?: string;
-  readonly phoneEnc?: string | null;
-};
+export type HouseholdReadRow = Pick<HouseholdRow, "id" | "areaCode"> &
+  Partial<Pick<HouseholdRow, "householdNo" | "address" | "bankAccountEnc" | "housingSituation" | "residenceStatus">>;
+export type PersonReadRow = Pick<PersonRow, "id" | "householdId" | "relationToHead"> &
+  Partial<Omit<PersonRow, "id" | "householdId" | "relationToHead" | "createdAt" | "updatedAt" | "idNumberBidx" | "pendingIdNumberBidx">>;
 export type NewPersonRow = typeof persons.$inferInsert;
 
 /** Households and persons as the domain knows them (plaintext); households.records.ts seals them into rows. */
