@@ -1,3 +1,5 @@
+// First: libraries load in production mode (see library-mode.ts).
+import { HUB_NODE_ENV } from "./library-mode.js";
 import "reflect-metadata";
 import { readFileSync } from "node:fs";
 import {
@@ -24,7 +26,7 @@ import { createHub } from "./server.js";
 // Bootstrap only: config → db → migrate → (demo seed) → issuers → audit checkpoints → schema → server.
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig({ ...process.env, NODE_ENV: HUB_NODE_ENV });
   const logger = createLogger(config.logLevel);
   const db = await openDatabase({
     url: config.databaseUrl,

@@ -20,6 +20,9 @@ export interface Usage {
   readonly served: number;
   /** SQL statements the server sent, when it counts them itself (the hub on PGlite); else null. */
   readonly statements: number | null;
+  /** Resident set size now, and the most it has been since the process started (bytes). */
+  readonly rssBytes: number;
+  readonly maxRssBytes: number;
 }
 
 export type ChildMessage =
@@ -71,7 +74,15 @@ export async function runChild(start: () => Promise<ChildServer>): Promise<void>
       switch (message.type) {
         case "usage": {
           const cpu = process.cpuUsage();
-          send({ type: "usage", cpuMicros: cpu.user + cpu.system, served, statements: child.statements?.() ?? null });
+          send({
+            type: "usage",
+            cpuMicros: cpu.user + cpu.system,
+            served,
+            statements: child.statements?.() ?? null,
+            rssBytes: process.memoryUsage.rss(),
+            // maxRSS is in kilobytes.
+            maxRssBytes: process.resourceUsage().maxRSS * 1024,
+          });
           return;
         }
         case "profile-start":

@@ -70,13 +70,18 @@ const POOL_SIZE = 10;
 const TARGETS = { postgraphile: 0.75, raw: 0.35 } as const;
 const LARGE_HOUSEHOLDS = 100_000;
 
-type ServerName = "hub" | "postgraphile" | "raw" | "embedded";
+type ServerName = "hub" | "postgraphile" | "raw" | "embedded" | "small";
 const LABELS: { readonly [S in ServerName]: string } = {
   hub: "hub (PostgreSQL)",
   postgraphile: "PostGraphile 5",
   raw: "raw json_agg",
   embedded: "hub (embedded PGlite)",
+  small: "hub (small district)",
 };
+/** --large: the hub's 50-case p95 on the large district within this factor of the small district's … */
+const SCALE_P95_TARGET = 1.2;
+/** … and the hub process's resident set at most this (MB). */
+const RSS_TARGET_MB = 250;
 /** The database role each server connects as: pg_stat_statements and pg_stat_activity tell them apart by it. */
 const ROLES: { readonly [S in ServerName]?: string } = { hub: "bench_hub", postgraphile: "bench_postgraphile", raw: "bench_raw" };
 
@@ -398,6 +403,22 @@ async function run(): Promise<void> {
     }
     progress("migrating and seeding");
     const seeded = await seedInto(await openDatabase({ url: benchUrl }), cipher, large);
+    // --large: the small district too, in its own database on the same cluster, for the scale comparison.
+    const smallUrl = cluster.urlFor({ database: "bench_small" });
+    if (large) {
+      progress("seeding the small district beside it");
+      const smallAdmin = new pg.Client({ connectionString: cluster.url });
+      await smallAdmin.connect();
+      await smallAdmin.query("create database bench_small");
+      await smallAdmin.end();
+      await seedInto(await openDatabase({ url: smallUrl }), cipher, undefined);
+      const grants = new pg.Client({ connectionString: smallUrl });
+      await grants.connect();
+      await grants.query(`grant select, insert, update, delete on all tables in schema public to ${ROLES.hub}`);
+      await grants.query(`grant usage, select, update on all sequences in schema public to ${ROLES.hub}`);
+      await grants.query("analyze");
+      await grants.end();
+    }
     statsClient = new pg.Client({ connectionString: benchUrl });
     await statsClient.connect();
     await statsClient.query("create extension if not exists pg_stat_statements");
@@ -428,6 +449,9 @@ async function run(): Promise<void> {
       servers.push(await startServer("raw", "raw", "raw.ts", { databaseUrl: cluster.urlFor({ database: "bench", user: ROLES.raw }), areaPrefix: prefix, poolSize: POOL_SIZE } satisfies RawChildConfig));
     }
     if (options.embedded) servers.push(await startServer("embedded", "hub", "hub.ts", { ...hubConfig, dataDir } satisfies HubChildConfig));
+    if (large && !options.profile) {
+      servers.push(await startServer("small", "hub", "hub.ts", { ...hubConfig, databaseUrl: cluster.urlFor({ database: "bench_small", user: ROLES.hub }) } satisfies HubChildConfig));
+    }
 
     const token = await mintDevToken(dev, { org, role: "CASEWORKER", audience: AUDIENCE, ttlSeconds: 8 * 3600 });
     const requestFor = (server: Server, q: QueryName): LoadRequest => {
@@ -465,11 +489,14 @@ async function run(): Promise<void> {
         }));
         const records = servers.map((s, i) => recordsFrom(s.peer, q, bodies[i], open));
         const reference = records[0]!;
+        const small = servers.findIndex((s) => s.name === "small");
+        if (small >= 0 && records[small]!.length !== PAGE_SIZE) throw new BenchCheckError(`${when}: the small-district hub returned ${records[small]!.length} ${q}, not ${PAGE_SIZE}`);
         // An empty page would make every peer "the same": the caller must see a full page.
         if (reference.length !== PAGE_SIZE) throw new BenchCheckError(`${when}: the hub returned ${reference.length} ${q}, not ${PAGE_SIZE}: choose an --org whose area holds more`);
         const lines: string[] = [];
         servers.forEach((s, i) => {
-          if (i === 0) return;
+          // The small-district hub answers from other data: it is compared with no one.
+          if (i === 0 || s.name === "small") return;
           const diff = compareRecordSets(reference, records[i]!);
           if (diff.length) throw new BenchCheckError(`${when}: ${LABELS[s.name]} did not return the hub's ${q}:\n  ${diff.join("\n  ")}`);
           const order = JSON.stringify(memberOrder(records[i]!)) === JSON.stringify(memberOrder(reference)) ? "members in the hub's order" : "members as the same set (own order)";
@@ -565,7 +592,21 @@ async function run(): Promise<void> {
           `hub ÷ raw = ${ratio("hub", "raw", (x) => x.cpuMsPerRequest).toFixed(2)}`,
       );
       if (options.embedded) out(`embedded: hub on PGlite ÷ hub on PostgreSQL = ${ratio("embedded", "hub", (x) => x.rps).toFixed(2)} (req/s)`);
+      if (servers.some((s) => s.name === "small")) {
+        const scale = ratio("hub", "small", (x) => x.p95);
+        out(
+          `scale: hub p95 on ${seeded.households} households ÷ on the small district = ${scale.toFixed(2)} ` +
+            `(target ≤ ${SCALE_P95_TARGET}: ${scale <= SCALE_P95_TARGET ? "met" : "not met"}), median of the per-round ratios`,
+        );
+      }
     }
+    out();
+    const memory = await Promise.all(servers.filter((s) => s.peer === "hub").map(async (s) => [s, await s.usage()] as const));
+    out(
+      `hub RSS (most over the run / now, MB): ${memory
+        .map(([s, u]) => `${LABELS[s.name]} ${(u.maxRssBytes / 2 ** 20).toFixed(0)} / ${(u.rssBytes / 2 ** 20).toFixed(0)}`)
+        .join("; ")} — target ≤ ${RSS_TARGET_MB} MB: ${memory.every(([, u]) => u.maxRssBytes / 2 ** 20 <= RSS_TARGET_MB) ? "met" : "not met"}`,
+    );
     out();
     for (const [q, tally] of hubStatements) {
       out(`the hub's statements per ${q} request (pg_stat_statements, its measured windows: ${tally.served} requests)`);

@@ -201,6 +201,7 @@ export function generateNeeds(options: GenerateNeedsOptions): DemoNeedRow[] {
   const casesOf = (p: HouseholdProfile): readonly DemoCaseRow[] => casesByHousehold.get(p.household.row.id) ?? [];
   // Households already known to the assistance system are where most needs are recorded.
   const householdWeights: Weights<HouseholdProfile> = profiles.map((p) => [p, casesOf(p).length > 0 ? 5 : 1]);
+  const drawHousehold = rng.sampler(householdWeights);
 
   const plans: { profile: HouseholdProfile; category: NeedCategory }[] = [];
   const seen = new Set<string>();
@@ -215,11 +216,11 @@ export function generateNeeds(options: GenerateNeedsOptions): DemoNeedRow[] {
     add(rng.pick(fitting.length > 0 ? fitting : profiles), category);
   }
   while (plans.length < count) {
-    let profile = rng.weighted(householdWeights);
+    let profile = drawHousehold();
     let category = pickCategory(rng, profile, casesOf(profile));
     // Avoid recording the same need twice for one household.
     for (let retry = 0; retry < 5 && seen.has(`${profile.household.row.id}/${category}`); retry++) {
-      profile = rng.weighted(householdWeights);
+      profile = drawHousehold();
       category = pickCategory(rng, profile, casesOf(profile));
     }
     add(profile, category);

@@ -47,4 +47,16 @@ describe("demo PRNG", () => {
     expect(stableUuid("household", 1)).toBe(stableUuid("household", 1));
     expect(stableUuid("household", 1)).not.toBe(stableUuid("household", 2));
   });
+
+  it("samples a list as weighted does, draw for draw, zero weights never drawn", () => {
+    const entries = Array.from({ length: 1_000 }, (_, i) => [i, i % 7 === 0 ? 0 : (i % 5) + 1] as const);
+    const a = createPrng("sampler");
+    const b = createPrng("sampler");
+    const sample = b.sampler(entries);
+    const drawn = Array.from({ length: 5_000 }, () => sample());
+    expect(drawn).toEqual(Array.from({ length: 5_000 }, () => a.weighted(entries)));
+    expect(drawn.some((i) => i % 7 === 0)).toBe(false);
+    expect(new Set(drawn).size).toBeGreaterThan(700);
+    expect(() => createPrng(1).sampler([["x", 0]])).toThrow(TypeError);
+  });
 });
