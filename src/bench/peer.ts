@@ -228,10 +228,15 @@ class Server {
   }
 }
 
+/** The V8 flags `npm start` gives the hub (its heap limit): the benchmarked hub runs as the served one. */
+const HUB_NODE_FLAGS: readonly string[] = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((arg) => /^--max-(old|semi)-space-size=\d+$/.test(arg));
+
 async function startServer(name: ServerName, peer: PeerName, entry: string, config: unknown, preload: readonly string[] = []): Promise<Server> {
   const child = spawn(
     process.execPath,
-    [...preload.flatMap((p) => ["--import", p]), "--import", "tsx", path.join(HERE, "servers", entry), JSON.stringify(config)],
+    [...(peer === "hub" ? HUB_NODE_FLAGS : []), ...preload.flatMap((p) => ["--import", p]), "--import", "tsx", path.join(HERE, "servers", entry), JSON.stringify(config)],
     // stdout (the hub's request log) goes to /dev/null; stderr is kept for failures.
     { cwd: ROOT, stdio: ["ignore", "ignore", "pipe", "ipc"], env: { ...process.env, NODE_ENV: "production" } },
   );

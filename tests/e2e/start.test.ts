@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +13,9 @@ import { findDemoOrganization } from "../../src/demo/organizations.js";
 // signs a final audit checkpoint, beside the data directory.
 
 const root = path.resolve(import.meta.dirname, "../..");
-const tsx = path.join(root, "node_modules", ".bin", "tsx");
+// The start script's own command line (`node <flags> --import tsx src/main.ts`), with this node.
+const startArgs = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+if (startArgs[0] !== "node") throw new Error(`the start script must run node, not ${startArgs[0]}`);
 
 interface Started {
   child: ChildProcessWithoutNullStreams;
@@ -21,7 +24,7 @@ interface Started {
 }
 
 function start(dataDir: string): Promise<Started> {
-  const child = spawn(tsx, ["src/main.ts"], {
+  const child = spawn(process.execPath, startArgs.slice(1), {
     cwd: root,
     env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" },
   });
