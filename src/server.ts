@@ -400,7 +400,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     } finally {
       leave?.();
     }
-    if (result.body.kind === "complete" && Buffer.byteLength(result.body.string) > requestLimits.maxResponseBytes) {
+    // Encoded once: its size is checked, sent as Content-Length, and the bytes written as they are.
+    const payload = result.body.kind === "complete" ? Buffer.from(result.body.string, "utf8") : null;
+    if (payload && payload.length > requestLimits.maxResponseBytes) {
       // Too large to send: the access log already holds what the request was shown (over-recording a
       // refused response is the safe side), the caller gets nothing but the refusal.
       const tooLarge = new RequestLimitError("RESPONSE_TOO_LARGE", `the response is larger than ${requestLimits.maxResponseBytes} bytes; ask for fewer records or fields`, {
@@ -416,9 +418,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       res.setHeader(k, k === "vary" ? `Origin, ${v}` : v);
     }
     res.setHeader("x-request-id", requestId);
-    if (result.body.kind === "complete") {
-      res.end(result.body.string);
-    } else {
+    if (payload) {
+      res.setHeader("content-length", payload.length);
+      res.end(payload);
+    } else if (result.body.kind === "chunked") {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();
     }

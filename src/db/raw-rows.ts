@@ -47,3 +47,18 @@ export async function rawRows<R>(db: Database, query: SQL): Promise<R[]> {
   const result = await db.execute(query);
   return (result as unknown as { rows: R[] }).rows;
 }
+
+/**
+ * The columns an entity's views need under an operation's selection: `always` (keys, cursor, what
+ * scope checks and masks read) plus the columns of each field the operation selects.
+ */
+export function columnsFor(
+  entity: string,
+  always: Record<string, AnyPgColumn>,
+  byField: Readonly<Record<string, Record<string, AnyPgColumn> | undefined>>,
+  selects: (entity: string, field: string) => boolean,
+): Record<string, AnyPgColumn> {
+  const columns = { ...always };
+  for (const [field, set] of Object.entries(byField)) if (set && selects(entity, field)) Object.assign(columns, set);
+  return columns;
+}

@@ -12,9 +12,19 @@ import { policyAccess, withoutConsentCap } from "./policy.js";
  * a withheld ID number is never decrypted at all.
  */
 export class Sealed<T> {
-  constructor(private readonly open: () => T) {}
+  constructor(
+    private readonly open: (a: never, b: never) => T,
+    private readonly a?: unknown,
+    private readonly b?: unknown,
+  ) {}
+
+  /** `open(a, b)` reveals the value: a module-level `open` and its arguments cost no closure per value. */
+  static of<T, A, B>(open: (a: A, b: B) => T, a: A, b: B): Sealed<T> {
+    return new Sealed<T>(open as (a: never, b: never) => T, a, b);
+  }
+
   reveal(): T {
-    return this.open();
+    return this.open(this.a as never, this.b as never);
   }
 }
 

@@ -23,23 +23,20 @@ export class FairLoader<K, V> extends DataLoader<K, V> {
   }
 
   private tail: Promise<unknown> = Promise.resolve();
+  // Made once per loader, not per load (a page's relations are hundreds of loads).
+  private readonly ready = (): void => this.lane?.handoutReady();
+  private readonly done = (): void => this.lane?.handoutDone();
+  private readonly handOut = (value: V): V | Promise<V> => {
+    const turn = turnFor(this.lane);
+    return turn ? turn.then(() => value) : value;
+  };
 
   override load(key: K): Promise<V> {
     const answer = super.load(key);
-    const lane = this.lane;
-    if (lane) {
-      const ready = () => lane.handoutReady();
-      answer.then(ready, ready);
-    }
-    const handedOut = this.tail
-      .then(() => answer)
-      .then((value) => {
-        const turn = turnFor(lane);
-        return turn ? turn.then(() => value) : value;
-      });
+    if (this.lane) answer.then(this.ready, this.ready);
+    const handedOut = this.tail.then(() => answer).then(this.handOut);
     // Registered before the caller's own reaction: counted as handed out just before its resolver resumes.
-    const done = () => lane?.handoutDone();
-    this.tail = handedOut.then(done, done);
+    this.tail = handedOut.then(this.done, this.done);
     return handedOut;
   }
 }

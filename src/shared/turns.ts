@@ -73,9 +73,11 @@ export class Lane {
     this.end();
   }
 
-  // Loader answers that have arrived but wait for their turn to be handed out. A loader of this request
-  // dispatches its next batch only once there are none, so the resolvers those answers resume have all
-  // asked for their keys first: slicing the work never splits what would have been one batch.
+  // Loader answers that have arrived but wait for their turn to be handed out, and guarded resolvers
+  // waiting for their turn to start (deadline.ts). A loader of this request dispatches its next batch
+  // only once there are none, so the resolvers they resume have all asked for their keys first: slicing
+  // the work never splits what would have been one batch (a list whose slice ran out at its 4th item
+  // still loads its 50 households in one statement).
   private readyHandouts = 0;
   private readonly dispatchWhenQuiet: Array<() => void> = [];
 
@@ -88,10 +90,15 @@ export class Lane {
     if (this.readyHandouts === 0) for (const dispatch of this.dispatchWhenQuiet.splice(0)) setImmediate(dispatch);
   }
 
-  /** Schedules a loader's batch: on the next turn, once no answer of this request waits to be handed out. */
+  /**
+   * Schedules a loader's batch: on the next turn, once nothing of this request waits to be handed out
+   * — checked again when that turn comes, as the rest of a list may have yielded after the first keys.
+   */
   scheduleBatch(dispatch: () => void): void {
-    if (this.readyHandouts === 0) setImmediate(dispatch);
-    else this.dispatchWhenQuiet.push(dispatch);
+    setImmediate(() => {
+      if (this.readyHandouts === 0) dispatch();
+      else this.dispatchWhenQuiet.push(dispatch);
+    });
   }
 
   /** The request has ended (idempotent). */

@@ -68,13 +68,24 @@ describe.each(databaseKinds())("only the asked work, on %s", (kind) => {
 
   it("reads no sealed column and decrypts nothing when no sealed field is selected", async () => {
     const r = await run(civil, "{ cases(first: 10) { nodes { caseNo household { householdNo address members { name birthDate } } } } }");
-    expect(r.statements).toHaveLength(3);
+    expect(r.statements, r.statements.join("\n")).toHaveLength(3);
     expect(r.statements.filter((s) => SEALED_COLUMNS.test(s))).toEqual([]);
     expect(r.statements.filter((s) => /created_at|updated_at|id_number_bidx/.test(s))).toEqual([]);
     expect(r.decrypted).toEqual([]);
     const members = (r.data.cases as { nodes: CaseNode[] }).nodes.flatMap((n) => n.household?.members ?? []);
     expect(members.length).toBeGreaterThan(10);
     expect(members.every((m) => typeof m.name === "string" && m.name.length > 0)).toBe(true);
+  });
+
+  it("reads a page's columns for the selected fields only, and a need's per-item fields when its redactions are read", async () => {
+    const list = await run(civil, "{ cases(first: 5) { nodes { caseNo status } } needs(first: 5) { nodes { needNo title } } }");
+    const [casePage, needPage] = [list.statements.find((s) => /from "cases"/.test(s))!, list.statements.find((s) => /from "needs"/.test(s))!];
+    expect(casePage).toMatch(/"status"/);
+    expect(casePage).not.toMatch(/"channel"|"applied_on"|"monthly_benefit_fen"/);
+    expect(needPage).toMatch(/"title"/);
+    expect(needPage).not.toMatch(/"beneficiary_tags"|"description"|"amount_fen"/);
+    const withRedactions = await run(charity, "{ needs(first: 20) { nodes { needNo redactions { field access reason } } } }");
+    expect(withRedactions.statements.find((s) => /from "needs"/.test(s))).toMatch(/"beneficiary_tags"[\s\S]*"description"|"description"[\s\S]*"beneficiary_tags"/);
   });
 
   it("reads and decrypts just the sealed field selected: ID numbers, not phones or bank accounts", async () => {

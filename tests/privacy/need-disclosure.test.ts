@@ -28,7 +28,7 @@ describe("needs disclose by category, item by item", () => {
         const view = projector.project(NEED_CATALOGUE, need, grant);
         for (const tag of view.beneficiaryTags ?? []) expect(full.has(tagCategory(tag)), `${kind}/${role} tag ${tag}`).toBe(true);
         // Every tag the caller may see is there: filtering is not over-eager.
-        expect(view.beneficiaryTags ?? []).toEqual(need.beneficiaryTags.filter((t) => full.has(tagCategory(t))));
+        expect(view.beneficiaryTags ?? []).toEqual(need.beneficiaryTags!.filter((t) => full.has(tagCategory(t))));
         if (view.note !== null) expect(full.has(view.note.category), `${kind}/${role} note`).toBe(true);
         else if (need.note) expect(full.has(need.note.category)).toBe(false);
         if (view.householdId !== null) expect(full.has("IDENTITY")).toBe(true);
@@ -38,7 +38,7 @@ describe("needs disclose by category, item by item", () => {
   });
 
   it("is not vacuous: the demo's needs carry tags and notes of sensitive categories", () => {
-    const tagCategories = new Set(needs.flatMap((n) => n.beneficiaryTags.map(tagCategory)));
+    const tagCategories = new Set(needs.flatMap((n) => n.beneficiaryTags!.map(tagCategory)));
     expect([...tagCategories].sort()).toEqual(["BASIC", "CASE", "DISABILITY", "EDUCATION", "EMPLOYMENT", "FINANCIAL", "HEALTH", "HOUSING", "IDENTITY", "PROTECTION"]);
     expect(new Set(needs.flatMap((n) => (n.note ? [n.note.category] : []))).size).toBeGreaterThan(5);
   });

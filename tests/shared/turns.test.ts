@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Deadline } from "../../src/shared/graphql/deadline.js";
+import { buildSchema, execute, parse, type GraphQLObjectType } from "graphql";
+import { Deadline, guardResolversWithDeadline } from "../../src/shared/graphql/deadline.js";
 import { HeavyLane } from "../../src/shared/heavy-lane.js";
 import { FairLoader } from "../../src/shared/loader-options.js";
 import { Lane, SLICE_MS, fairTurn } from "../../src/shared/turns.js";
@@ -53,6 +54,35 @@ describe("fair turns", () => {
     // Sliced (the event loop turned between resumptions), yet the child's keys came as one batch.
     expect(turns).toBeGreaterThan(0);
     expect(batches).toEqual([["a", "b", "c", "d"], ["A", "B", "C", "D"]]);
+  });
+});
+
+describe("guarded resolvers and batches", () => {
+  it("loads a list's relation in one batch though the slice ran out in the middle of the list", async () => {
+    // A list of 10 parents whose `child` field is guarded (deadline.ts) and loads through the lane's loader:
+    // the slice runs out after the 3rd parent, so parents 4–10 start on a later turn — and still join the batch.
+    const schema = buildSchema("type Query { parents: [Parent!]! } type Parent { id: ID! child: Child } type Child { id: ID! }");
+    const lane = new Lane();
+    const batches: string[][] = [];
+    const loader = new FairLoader<string, { id: string }>(async (keys) => {
+      batches.push([...keys]);
+      return keys.map((id) => ({ id: `c${id}` }));
+    }, lane);
+    (schema.getType("Parent") as GraphQLObjectType).getFields().child!.resolve = (parent: { id: string }) => {
+      if (parent.id === "3") busy(SLICE_MS + 2);
+      return loader.load(parent.id);
+    };
+    guardResolversWithDeadline(schema);
+    await turn(); // a fresh slice
+    const result = await execute({
+      schema,
+      document: parse("{ parents { id child { id } } }"),
+      rootValue: { parents: Array.from({ length: 10 }, (_, i) => ({ id: String(i + 1) })) },
+      contextValue: { lane, deadline: Deadline.after(5_000) },
+    });
+    expect(result.errors).toBeUndefined();
+    expect((result.data!.parents as Array<{ child: { id: string } }>).map((p) => p.child.id)).toEqual(Array.from({ length: 10 }, (_, i) => `c${i + 1}`));
+    expect(batches).toEqual([Array.from({ length: 10 }, (_, i) => String(i + 1))]);
   });
 });
 

@@ -3,16 +3,17 @@ import { defineCatalogue } from "../../privacy/project.js";
 import type { AssistanceType, CaseChannel, CaseStatus } from "./cases.enums.js";
 import type { CaseReadRow } from "./cases.table.js";
 
+/** A view's source; beyond the keys, a field is also null when the operation did not select it. */
 export interface CaseSource {
   id: string;
   caseNo: string;
   householdId: string;
-  handlingOrgId: string;
+  handlingOrgId: string | null;
   areaCode: string;
-  type: AssistanceType;
-  channel: CaseChannel;
-  status: CaseStatus;
-  appliedOn: string;
+  type: AssistanceType | null;
+  channel: CaseChannel | null;
+  status: CaseStatus | null;
+  appliedOn: string | null;
   decidedOn: string | null;
   nextReviewOn: string | null;
   /** fen */
@@ -39,14 +40,14 @@ export function caseSource(row: CaseReadRow): CaseSource {
     id: row.id,
     caseNo: row.caseNo,
     householdId: row.householdId,
-    handlingOrgId: row.handlingOrgId,
+    handlingOrgId: row.handlingOrgId ?? null,
     areaCode: row.areaCode,
-    type: row.type,
-    channel: row.channel,
-    status: row.status,
-    appliedOn: row.appliedOn,
-    decidedOn: row.decidedOn,
-    nextReviewOn: row.nextReviewOn,
-    monthlyBenefit: row.monthlyBenefitFen,
+    type: row.type ?? null,
+    channel: row.channel ?? null,
+    status: row.status ?? null,
+    appliedOn: row.appliedOn ?? null,
+    decidedOn: row.decidedOn ?? null,
+    nextReviewOn: row.nextReviewOn ?? null,
+    monthlyBenefit: row.monthlyBenefitFen ?? null,
   };
 }

@@ -1,15 +1,29 @@
 import { and, eq, getTableColumns, like, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import { viewColumns } from "../../db/columns.js";
-import { plainColumns } from "../../db/raw-rows.js";
+import { columnsFor, plainColumns } from "../../db/raw-rows.js";
 import { keysetPage, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { AssistanceType, CaseStatus } from "./cases.enums.js";
+import type { CaseSource } from "./cases.policy.js";
 import { cases, type CaseReadRow } from "./cases.table.js";
 
 const CASE_COLUMNS = plainColumns(viewColumns(getTableColumns(cases)));
+// Keys and the cursor always; each field's columns when the operation selects it.
+const CASE_ALWAYS = plainColumns({ id: cases.id, caseNo: cases.caseNo, householdId: cases.householdId, areaCode: cases.areaCode });
+const CASE_BY_FIELD: { readonly [F in keyof CaseSource]?: Record<string, AnyPgColumn> } = {
+  handlingOrgId: plainColumns({ handlingOrgId: cases.handlingOrgId }),
+  type: plainColumns({ type: cases.type }),
+  channel: plainColumns({ channel: cases.channel }),
+  status: plainColumns({ status: cases.status }),
+  appliedOn: plainColumns({ appliedOn: cases.appliedOn }),
+  decidedOn: plainColumns({ decidedOn: cases.decidedOn }),
+  nextReviewOn: plainColumns({ nextReviewOn: cases.nextReviewOn }),
+  monthlyBenefit: plainColumns({ monthlyBenefitFen: cases.monthlyBenefitFen }),
+};
 
 /** What cases can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface CaseFilter {
@@ -25,6 +39,8 @@ export class CaseRepository {
   constructor(
     private readonly db: Database,
     private readonly scope: RecordScope,
+    /** What the operation selects (the page reads only those fields' columns); everything without. */
+    private readonly selects: (entity: string, field: string) => boolean = () => true,
   ) {}
 
   private where(filter: CaseFilter, extra?: SQL): SQL | undefined {
@@ -39,7 +55,8 @@ export class CaseRepository {
   }
 
   page(filter: CaseFilter, page: PageRequest): Promise<{ rows: CaseReadRow[]; totalCount: LazyCount }> {
-    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: this.where(filter), page, columns: CASE_COLUMNS });
+    const columns = columnsFor("Case", CASE_ALWAYS, CASE_BY_FIELD, this.selects);
+    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: this.where(filter), page, columns });
   }
 
   async findById(id: string): Promise<CaseReadRow | null> {

@@ -20,7 +20,7 @@ export async function listCases(viewer: Viewer, args: { filter?: CaseFilter | nu
   if ((f.type != null || f.status != null) && !projector.canReadFully(CASE_CATALOGUE, "type", scope.grant)) {
     throw new CaseError("FILTER_OUTSIDE_REMIT", "filtering by assistance type or status is outside your remit", { field: "filter" });
   }
-  const { rows, totalCount } = await new CaseRepository(viewer.db, scope).page(
+  const { rows, totalCount } = await new CaseRepository(viewer.db, scope, (entity, field) => projector.selects(entity, field)).page(
     {
       areaCode: f.areaCode != null ? areaPrefixOrThrow(f.areaCode, "filter.areaCode") : null,
       type: f.type ?? null,

@@ -44,6 +44,7 @@ export const cases = pgTable(
 );
 
 export type CaseRow = typeof cases.$inferSelect;
-/** What a view is built from (the repository reads exactly these columns). */
-export type CaseReadRow = Omit<CaseRow, "createdAt" | "updatedAt">;
+/** What a view is built from: the keys and cursor always, every other column when its field is selected. */
+export type CaseReadRow = Pick<CaseRow, "id" | "caseNo" | "householdId" | "areaCode"> &
+  Partial<Omit<CaseRow, "id" | "caseNo" | "householdId" | "areaCode" | "createdAt" | "updatedAt">>;
 export type NewCaseRow = typeof cases.$inferInsert;

@@ -1,7 +1,7 @@
 import type DataLoader from "dataloader";
 import { and, inArray, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { plainColumns, rawRows, selectList } from "../../db/raw-rows.js";
+import { columnsFor, plainColumns, rawRows, selectList } from "../../db/raw-rows.js";
 import type { HouseholdSource, PersonSource } from "./households.policy.js";
 import type { SelectedFields } from "../../privacy/project.js";
 import type { Database } from "../../db/client.js";
@@ -47,17 +47,6 @@ const PERSON_BY_FIELD: { readonly [F in keyof PersonSource]?: Record<string, Any
   employmentStatus: plainColumns({ employmentStatus: persons.employmentStatus }),
   monthlyIncome: plainColumns({ monthlyIncomeFen: persons.monthlyIncomeFen }),
 };
-
-function columnsFor(
-  entity: string,
-  always: Record<string, AnyPgColumn>,
-  byField: Readonly<Record<string, Record<string, AnyPgColumn> | undefined>>,
-  selects: SelectedFields,
-): Record<string, AnyPgColumn> {
-  const columns = { ...always };
-  for (const [field, set] of Object.entries(byField)) if (set && selects(entity, field)) Object.assign(columns, set);
-  return columns;
-}
 
 /** The household columns a view needs under the operation's selection. */
 export function householdColumns(selects: SelectedFields): Record<string, AnyPgColumn> {

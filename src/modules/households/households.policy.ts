@@ -56,6 +56,10 @@ export const HOUSEHOLD_CATALOGUE = defineCatalogue<HouseholdSource>("Household",
   residenceStatus: { category: "IDENTITY" },
 });
 
+const openBankAccount = (cipher: FieldCipher, value: string) => cipher.decrypt(value, ENCRYPTED_FIELDS.householdBankAccount);
+const openIdNumber = (cipher: FieldCipher, value: string) => cipher.decrypt(value, ENCRYPTED_FIELDS.personIdNumber);
+const openPhone = (cipher: FieldCipher, value: string) => cipher.decrypt(value, ENCRYPTED_FIELDS.personPhone);
+
 export function householdSource(row: HouseholdReadRow, cipher: FieldCipher): HouseholdSource {
   const bankAccount = row.bankAccountEnc;
   return {
@@ -63,7 +67,7 @@ export function householdSource(row: HouseholdReadRow, cipher: FieldCipher): Hou
     householdNo: row.householdNo ?? null,
     areaCode: row.areaCode,
     address: row.address ?? null,
-    bankAccount: bankAccount ? new Sealed(() => cipher.decrypt(bankAccount, ENCRYPTED_FIELDS.householdBankAccount)) : null,
+    bankAccount: bankAccount ? Sealed.of(openBankAccount, cipher, bankAccount) : null,
     housingSituation: row.housingSituation ?? null,
     residenceStatus: row.residenceStatus ?? null,
   };
@@ -116,9 +120,9 @@ export function personSource(row: PersonReadRow, cipher: FieldCipher): PersonSou
     relationToHead: row.relationToHead,
     sex: row.sex ?? null,
     name: row.name ?? null,
-    idNumber: idNumber ? new Sealed(() => cipher.decrypt(idNumber, ENCRYPTED_FIELDS.personIdNumber)) : null,
+    idNumber: idNumber ? Sealed.of(openIdNumber, cipher, idNumber) : null,
     birthDate: row.birthDate ?? null,
-    phone: phone ? new Sealed(() => cipher.decrypt(phone, ENCRYPTED_FIELDS.personPhone)) : null,
+    phone: phone ? Sealed.of(openPhone, cipher, phone) : null,
     disabilityLevel: row.disabilityLevel ?? null,
     seriousIllness: row.seriousIllness ?? null,
     workAbility: row.workAbility ?? null,

@@ -32,6 +32,7 @@ export interface NeedNote {
   readonly text: string;
 }
 
+/** A view's source; beyond keys, area and status, a field is also null when the operation did not select it. */
 export interface NeedSource {
   id: string;
   needNo: string;
@@ -40,15 +41,15 @@ export interface NeedSource {
   /** A per-need pseudonym for the household: stable for this need, different for each need. */
   householdPseudonym: Sealed<string>;
   caseId: string | null;
-  recordedByOrgId: string;
-  category: NeedCategory;
-  urgency: NeedUrgency;
-  title: string;
+  recordedByOrgId: string | null;
+  category: NeedCategory | null;
+  urgency: NeedUrgency | null;
+  title: string | null;
   note: NeedNote | null;
   /** fen */
   amount: number | null;
   areaCode: string;
-  beneficiaryTags: string[];
+  beneficiaryTags: string[] | null;
   status: NeedStatus;
   neededBy: string | null;
 }
@@ -76,23 +77,25 @@ export const NEED_CATALOGUE = defineCatalogue<NeedSource>("Need", { id: "id", ho
 /** Blind-index purpose of the per-need household pseudonym. */
 const HOUSEHOLD_PSEUDONYM = "needs.household_pseudonym";
 
+const pseudonymOf = (cipher: FieldCipher, needId: string) => cipher.blindIndex(needId, HOUSEHOLD_PSEUDONYM).slice(0, 16);
+
 export function needSource(row: NeedReadRow, cipher: FieldCipher): NeedSource {
   return {
     id: row.id,
     needNo: row.needNo,
     householdId: row.householdId,
     // Keyed per need, computed only for a view that shows it.
-    householdPseudonym: new Sealed(() => cipher.blindIndex(row.id, HOUSEHOLD_PSEUDONYM).slice(0, 16)),
-    caseId: row.caseId,
-    recordedByOrgId: row.recordedByOrgId,
-    category: row.category,
-    urgency: row.urgency,
-    title: row.title,
-    note: row.description !== null && row.noteCategory !== null ? { category: row.noteCategory, text: row.description } : null,
-    amount: row.amountFen,
+    householdPseudonym: Sealed.of(pseudonymOf, cipher, row.id),
+    caseId: row.caseId ?? null,
+    recordedByOrgId: row.recordedByOrgId ?? null,
+    category: row.category ?? null,
+    urgency: row.urgency ?? null,
+    title: row.title ?? null,
+    note: row.description != null && row.noteCategory != null ? { category: row.noteCategory, text: row.description } : null,
+    amount: row.amountFen ?? null,
     areaCode: row.areaCode,
-    beneficiaryTags: row.beneficiaryTags,
+    beneficiaryTags: row.beneficiaryTags ?? null,
     status: row.status,
-    neededBy: row.neededBy,
+    neededBy: row.neededBy ?? null,
   };
 }

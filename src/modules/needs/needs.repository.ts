@@ -1,15 +1,32 @@
 import { and, eq, getTableColumns, inArray, like, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import { viewColumns } from "../../db/columns.js";
-import { plainColumns } from "../../db/raw-rows.js";
+import { columnsFor, plainColumns } from "../../db/raw-rows.js";
 import { keysetPage, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
+import type { NeedSource } from "./needs.policy.js";
 import { needs, type NeedReadRow } from "./needs.table.js";
 
 const NEED_COLUMNS = plainColumns(viewColumns(getTableColumns(needs)));
+// Keys, cursor, area and status always; each field's columns when the operation selects it — and the
+// per-item fields' (note, tags) whenever it reads redactions, which list their refused items.
+const NEED_ALWAYS = plainColumns({ id: needs.id, needNo: needs.needNo, householdId: needs.householdId, areaCode: needs.areaCode, status: needs.status });
+const NEED_BY_FIELD: { readonly [F in keyof NeedSource]?: Record<string, AnyPgColumn> } = {
+  caseId: plainColumns({ caseId: needs.caseId }),
+  recordedByOrgId: plainColumns({ recordedByOrgId: needs.recordedByOrgId }),
+  category: plainColumns({ category: needs.category }),
+  urgency: plainColumns({ urgency: needs.urgency }),
+  title: plainColumns({ title: needs.title }),
+  note: plainColumns({ description: needs.description, noteCategory: needs.noteCategory }),
+  amount: plainColumns({ amountFen: needs.amountFen }),
+  beneficiaryTags: plainColumns({ beneficiaryTags: needs.beneficiaryTags }),
+  neededBy: plainColumns({ neededBy: needs.neededBy }),
+};
+const PER_ITEM_FIELDS: ReadonlySet<string> = new Set(["note", "beneficiaryTags"]);
 
 /** What needs can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface NeedFilter {
@@ -27,6 +44,8 @@ export class NeedRepository {
   constructor(
     private readonly db: Database,
     private readonly scope: RecordScope,
+    /** What the operation selects (the page reads only those fields' columns); everything without. */
+    private readonly selects: (entity: string, field: string) => boolean = () => true,
   ) {}
 
   private where(filter: NeedFilter, extra?: SQL): SQL | undefined {
@@ -45,7 +64,11 @@ export class NeedRepository {
   }
 
   page(filter: NeedFilter, page: PageRequest): Promise<{ rows: NeedReadRow[]; totalCount: LazyCount }> {
-    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: this.where(filter), page, columns: NEED_COLUMNS });
+    const selects = this.selects;
+    const columns = columnsFor("Need", NEED_ALWAYS, NEED_BY_FIELD, (entity, field) =>
+      selects(entity, field) || (PER_ITEM_FIELDS.has(field) && selects(entity, "redactions")),
+    );
+    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: this.where(filter), page, columns });
   }
 
   async findById(id: string): Promise<NeedReadRow | null> {

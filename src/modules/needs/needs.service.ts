@@ -15,7 +15,7 @@ export async function listNeeds(viewer: Viewer, args: { filter?: NeedFilter | nu
   const page = pageRequest(args.page, NATURAL_KEY);
   const scope = needScope(principal);
   const f = args.filter ?? {};
-  const { rows, totalCount } = await new NeedRepository(viewer.db, scope).page(
+  const { rows, totalCount } = await new NeedRepository(viewer.db, scope, (entity, field) => projector.selects(entity, field)).page(
     {
       areaCode: f.areaCode != null ? areaPrefixOrThrow(f.areaCode, "filter.areaCode") : null,
       category: f.category ?? null,

@@ -53,6 +53,7 @@ export const needs = pgTable(
 );
 
 export type NeedRow = typeof needs.$inferSelect;
-/** What a view is built from (the repository reads exactly these columns). */
-export type NeedReadRow = Omit<NeedRow, "createdAt" | "updatedAt">;
+/** What a view is built from: keys, cursor, area and status always, every other column when its field is selected. */
+export type NeedReadRow = Pick<NeedRow, "id" | "needNo" | "householdId" | "areaCode" | "status"> &
+  Partial<Omit<NeedRow, "id" | "needNo" | "householdId" | "areaCode" | "status" | "createdAt" | "updatedAt">>;
 export type NewNeedRow = typeof needs.$inferInsert;

@@ -68,9 +68,17 @@ export function guardResolversWithDeadline(schema: GraphQLSchema): GraphQLSchema
         const checked = isRoot || info.operation.operation !== "mutation";
         const turn = checked ? turnFor(context?.lane) : undefined;
         if (turn) {
+          // Counted as waiting in the request's lane: its loaders hold their batch until this resolver
+          // has started and asked for its keys (turns.ts).
+          const lane = context?.lane;
+          lane?.handoutReady();
           return turn.then(() => {
-            if (context?.deadline?.expired) context.deadline.checkOrThrow();
-            return resolve(source, args, context, info);
+            try {
+              if (context?.deadline?.expired) context.deadline.checkOrThrow();
+              return resolve(source, args, context, info);
+            } finally {
+              lane?.handoutDone();
+            }
           });
         }
         const deadline = context?.deadline;
