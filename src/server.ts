@@ -7,7 +7,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "gr
 import { AccessLogWriter, shownFields, type CheckpointEvidence, type ShownFields } from "./audit/index.js";
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
-import { MAX_PURPOSE_LENGTH, authenticate } from "./auth/verify.js";
+import { MAX_PURPOSE_LENGTH, VerifiedTokens, authenticate } from "./auth/verify.js";
 import type { Principal } from "./auth/principal.js";
 import type { CheckpointSchedule } from "./checkpoint-schedule.js";
 import { createContext } from "./context.js";
@@ -206,6 +206,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const { logger, db } = options;
   const directory = new OrganizationDirectory(db.db);
   const lookups = new LookupLimiter(options.lookupLimit);
+  const verifiedTokens = new VerifiedTokens();
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   const requestLimits = options.requestLimits ?? DEFAULT_REQUEST_LIMITS;
   const requestLimiter = new RequestLimiter(requestLimits);
@@ -259,6 +260,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     let principal: Principal | null;
     try {
       principal = await authenticate(authorization, {
+        verified: verifiedTokens,
         registry: options.registry,
         audience: options.audience,
         clockToleranceSeconds: options.clockToleranceSeconds,
