@@ -29,11 +29,6 @@ export function plainColumns<C extends Record<string, AnyPgColumn>>(columns: C):
   return columns;
 }
 
-/** The row a column set reads: each property typed as drizzle would type it. */
-export type RowOf<C extends Record<string, AnyPgColumn>> = {
-  [K in keyof C]: C[K]["_"]["notNull"] extends true ? C[K]["_"]["data"] : C[K]["_"]["data"] | null;
-};
-
 /** `"t"."column" as "property", …` */
 export function selectList(columns: Record<string, AnyPgColumn>): SQL {
   return sql.join(

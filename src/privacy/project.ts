@@ -54,11 +54,11 @@ export interface EntityCatalogue<S extends object> {
   readonly entity: string;
   readonly fields: { readonly [K in keyof S]-?: FieldRule<S[K]> };
   /**
-   * The field holding the record's own id and the household it concerns (for the access log), and the
-   * fields a nested relation reads from the view (a resource's owner reads `ownerOrgId`): these are
-   * projected whatever the operation selected.
+   * The field holding the record's own id and the household it concerns (for the access log). They are
+   * projected whatever the operation selected; a nested relation reads only these (and HOUSEHOLD_OF)
+   * from a view, as the projector builds no other field the operation did not select.
    */
-  readonly keys: { readonly id: keyof S & string; readonly household: keyof S & string; readonly related?: readonly (keyof S & string)[] };
+  readonly keys: { readonly id: keyof S & string; readonly household: keyof S & string };
 }
 
 export function defineCatalogue<S extends object>(
@@ -231,7 +231,7 @@ export class Projector {
     if (!selection) return (this.unselectedPlan ??= new WeakMap()).get(decisions) ?? this.cachePlan(this.unselectedPlan, decisions, fullPlan(decisions));
     const known = this.plans.get(decisions);
     if (known) return known;
-    const keep = new Set<string>([catalogue.keys.id, catalogue.keys.household, ...(catalogue.keys.related ?? [])]);
+    const keep = new Set<string>([catalogue.keys.id, catalogue.keys.household]);
     const fields = decisions.fields.filter((d) => keep.has(d.field) || selection(catalogue.entity, d.field));
     return this.cachePlan(this.plans, decisions, { fields, redactions: selection(catalogue.entity, "redactions") });
   }
