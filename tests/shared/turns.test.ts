@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildSchema, execute, parse, type GraphQLObjectType } from "graphql";
 import { Deadline, guardResolversWithDeadline } from "../../src/shared/graphql/deadline.js";
 import { HeavyLane } from "../../src/shared/heavy-lane.js";
-import { FairLoader } from "../../src/shared/loader-options.js";
+import { FairLoader } from "../../src/shared/fair-loader.js";
 import { Lane, SLICE_MS, fairTurn } from "../../src/shared/turns.js";
 
 const busy = (ms: number) => {

@@ -1,7 +1,7 @@
 import type DataLoader from "dataloader";
 import { and, eq, gt, inArray, lte, notExists, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { FairLoader } from "../../shared/loader-options.js";
+import { FairLoader } from "../../shared/fair-loader.js";
 import type { Lane } from "../../shared/turns.js";
 import type { DataCategory } from "../../privacy/categories.js";
 import type { OrgKind } from "../organizations/organizations.enums.js";

@@ -1,7 +1,7 @@
 import type DataLoader from "dataloader";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { FairLoader } from "../../shared/loader-options.js";
+import { FairLoader } from "../../shared/fair-loader.js";
 import type { Lane } from "../../shared/turns.js";
 import { liveGrant } from "../../privacy/scope-sql.js";
 import { accessGrants, type AccessGrantRow, type NewAccessGrantRow } from "./grants.table.js";

@@ -5,7 +5,7 @@ import { columnsFor, plainColumns, rawRows, selectList } from "../../db/raw-rows
 import type { HouseholdSource, PersonSource } from "./households.policy.js";
 import type { SelectedFields } from "../../privacy/project.js";
 import type { Database } from "../../db/client.js";
-import { FairLoader } from "../../shared/loader-options.js";
+import { FairLoader } from "../../shared/fair-loader.js";
 import type { Lane } from "../../shared/turns.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";

@@ -1,7 +1,7 @@
 import type DataLoader from "dataloader";
 import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { FairLoader } from "../../shared/loader-options.js";
+import { FairLoader } from "../../shared/fair-loader.js";
 import type { Lane } from "../../shared/turns.js";
 import { organizations, type OrganizationRow } from "./organizations.table.js";
 
