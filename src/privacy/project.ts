@@ -130,6 +130,8 @@ interface Decisions {
   readonly itemFields: readonly FieldDecision[];
   /** Each field's position in the catalogue (the order of `redactions`). */
   readonly order: ReadonlyMap<string, number>;
+  /** What to build when no selection is known: every field, and the redactions. */
+  readonly everything: Plan;
   /** For fields with per-item categories: the decision for each category an item may carry. */
   readonly items: ReadonlyMap<string, ReadonlyMap<DataCategory, Omit<FieldDecision, "field">>>;
   /** The fields decided FULL whose category is sensitive (not BASIC). */
@@ -228,18 +230,14 @@ export class Projector {
   /** The fields to build for this decision set under the operation's selection (all without one). */
   private planOf(catalogue: EntityCatalogue<object>, decisions: Decisions): Plan {
     const selection = this.selection;
-    if (!selection) return (this.unselectedPlan ??= new WeakMap()).get(decisions) ?? this.cachePlan(this.unselectedPlan, decisions, fullPlan(decisions));
-    const known = this.plans.get(decisions);
-    if (known) return known;
-    const keep = new Set<string>([catalogue.keys.id, catalogue.keys.household]);
-    const fields = decisions.fields.filter((d) => keep.has(d.field) || selection(catalogue.entity, d.field));
-    return this.cachePlan(this.plans, decisions, { fields, redactions: selection(catalogue.entity, "redactions") });
-  }
-
-  private unselectedPlan: WeakMap<Decisions, Plan> | undefined;
-
-  private cachePlan(cache: WeakMap<Decisions, Plan>, decisions: Decisions, plan: Plan): Plan {
-    cache.set(decisions, plan);
+    if (!selection) return decisions.everything;
+    let plan = this.plans.get(decisions);
+    if (!plan) {
+      const keep = new Set<string>([catalogue.keys.id, catalogue.keys.household]);
+      const fields = decisions.fields.filter((d) => keep.has(d.field) || selection(catalogue.entity, d.field));
+      plan = { fields, redactions: selection(catalogue.entity, "redactions") };
+      this.plans.set(decisions, plan);
+    }
     return plan;
   }
 
@@ -288,7 +286,7 @@ export class Projector {
         ),
       );
       const order = new Map(fields.map((d, i) => [d.field, i]));
-      decisions = { fields, fixedRedactions, itemFields, order, items, fullFields };
+      decisions = { fields, fixedRedactions, itemFields, order, items, fullFields, everything: { fields, redactions: true } };
       this.decisions.set(key, decisions);
     }
     return decisions;
@@ -303,10 +301,6 @@ interface Plan {
 }
 
 const NO_REDACTIONS: readonly Redaction[] = Object.freeze([]);
-
-function fullPlan(decisions: Decisions): Plan {
-  return { fields: decisions.fields, redactions: true };
-}
 
 /** A per-item field's redaction on one record, as its items decide (none when every item is shown). */
 function itemRedaction(

@@ -8,7 +8,7 @@ import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
-import type { NeedSource } from "./needs.policy.js";
+import { NEED_CATALOGUE, type NeedSource } from "./needs.policy.js";
 import { needs, type NeedReadRow } from "./needs.table.js";
 
 const NEED_COLUMNS = plainColumns(viewColumns(getTableColumns(needs)));
@@ -26,7 +26,9 @@ const NEED_BY_FIELD: { readonly [F in keyof NeedSource]?: Record<string, AnyPgCo
   beneficiaryTags: plainColumns({ beneficiaryTags: needs.beneficiaryTags }),
   neededBy: plainColumns({ neededBy: needs.neededBy }),
 };
-const PER_ITEM_FIELDS: ReadonlySet<string> = new Set(["note", "beneficiaryTags"]);
+const PER_ITEM_FIELDS: ReadonlySet<string> = new Set(
+  Object.entries(NEED_CATALOGUE.fields).flatMap(([field, rule]) => (rule.itemCategory ? [field] : [])),
+);
 
 /** What needs can be filtered by: the one shape of the GraphQL input, the service and this repository. */
 export interface NeedFilter {
