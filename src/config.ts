@@ -12,6 +12,10 @@ const bool = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? fallback : v === "true" || v === "1" || v === "yes"));
 
+/** Recently decrypted field values kept in memory (src/privacy/plaintext-cache.ts): a minute, and room
+ * for a few hundred requests' worth of hot records (a few MB). */
+export const DEFAULT_PLAINTEXT_CACHE = Object.freeze({ maxEntries: 20_000, ttlMs: 60_000 });
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -22,6 +26,8 @@ const EnvSchema = z.object({
   JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
   FIELD_KEYS_FILE: z.string().min(1).optional(),
+  FIELD_PLAINTEXT_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_PLAINTEXT_CACHE.maxEntries),
+  FIELD_PLAINTEXT_CACHE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_PLAINTEXT_CACHE.ttlMs / 1000),
   DEV_ISSUER: z.string().optional(),
   INTROSPECTION: z.string().optional(),
   SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
@@ -71,6 +77,8 @@ export interface Config {
   readonly trustedIssuersFile: string | undefined;
   /** AES-256-GCM field keys and the blind-index key; absent outside production → `dataDir/field-keys.json`. */
   readonly fieldKeysFile: string | undefined;
+  /** Recently decrypted field values kept in memory (src/privacy/plaintext-cache.ts); maxEntries 0 → none. */
+  readonly plaintextCache: { readonly maxEntries: number; readonly ttlMs: number };
   /** Local dev issuer keys in `dataDir`; never on in production unless asked for explicitly. */
   readonly devIssuer: boolean;
   readonly introspection: boolean;
@@ -162,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwt: Object.freeze({ audience: e.JWT_AUDIENCE, clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS }),
     trustedIssuersFile: e.TRUSTED_ISSUERS_FILE ? path.resolve(e.TRUSTED_ISSUERS_FILE) : undefined,
     fieldKeysFile: e.FIELD_KEYS_FILE ? path.resolve(e.FIELD_KEYS_FILE) : undefined,
+    plaintextCache: Object.freeze({ maxEntries: e.FIELD_PLAINTEXT_CACHE_ENTRIES, ttlMs: e.FIELD_PLAINTEXT_CACHE_SECONDS * 1000 }),
     devIssuer: devIssuer.data,
     introspection: introspection.data,
     seedDemo: e.SEED_DEMO,

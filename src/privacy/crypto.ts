@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { PlaintextCache, type PlaintextCacheOptions } from "./plaintext-cache.js";
 
 // Field encryption at rest: AES-256-GCM with the key id stored in every value, so keys rotate
 // without a flag day, and a keyed blind index (HMAC-SHA-256) for exact lookup and uniqueness.
@@ -112,7 +113,8 @@ export function loadOrCreateDevFieldKeys(dataDir: string): { file: string; keys:
  * Encrypts and decrypts field values. `context` (e.g. `persons.id_number`) is bound as additional
  * data, so a value copied into another column does not decrypt. A value under a key id this
  * process does not know triggers one reload of the key source: a rotation that added a key is
- * picked up without a restart.
+ * picked up without a restart. With a plaintext cache (src/privacy/plaintext-cache.ts), recently
+ * decrypted values are answered from it until their time is up; any key reload empties it.
  */
 export class FieldCipher {
   private keys: FieldKeys;
@@ -124,13 +126,19 @@ export class FieldCipher {
     private readonly stale?: () => boolean,
     /** The key file, when the keys come from one (what `rotateFieldKeys` rotates). */
     readonly source?: string,
+    private readonly cache?: PlaintextCache,
   ) {
     this.keys = keys;
   }
 
   /** Re-reads the key source now (after this process rotated it). */
   reloadKeys(): void {
-    if (this.reload) this.keys = this.reload();
+    if (this.reload) this.replaceKeys(this.reload());
+  }
+
+  private replaceKeys(keys: FieldKeys): void {
+    this.keys = keys;
+    this.cache?.clear();
   }
 
   get activeKeyId(): string {
@@ -144,7 +152,7 @@ export class FieldCipher {
 
   encrypt(plaintext: string, context: string): string {
     // After a rotation, new writes must use the new active key, or retiring the old one strands them.
-    if (this.reload && this.stale?.()) this.keys = this.reload();
+    if (this.reload && this.stale?.()) this.replaceKeys(this.reload());
     const key = this.keys.keys.get(this.keys.activeKeyId)!;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv("aes-256-gcm", key, iv);
@@ -154,6 +162,14 @@ export class FieldCipher {
   }
 
   decrypt(value: string, context: string): string {
+    const cached = this.cache?.get(value, context);
+    if (cached !== undefined) return cached;
+    const plaintext = this.open(value, context);
+    this.cache?.set(value, context, plaintext);
+    return plaintext;
+  }
+
+  private open(value: string, context: string): string {
     // `v1.<kid>.<iv>.<body>.<tag>`, read by position: this runs for every disclosed sealed value.
     const a = value.indexOf(".");
     const b = value.indexOf(".", a + 1);
@@ -165,7 +181,7 @@ export class FieldCipher {
     const kid = value.slice(a + 1, b);
     let key = this.keys.keys.get(kid);
     if (!key && this.reload) {
-      this.keys = this.reload();
+      this.replaceKeys(this.reload());
       key = this.keys.keys.get(kid);
     }
     if (!key) throw new FieldCryptoError(`unknown field key ${kid}`);
@@ -199,13 +215,21 @@ export const ENCRYPTED_FIELDS = {
 } as const;
 
 /** The hub's cipher: keys from FIELD_KEYS_FILE, or development keys in DATA_DIR. Re-reads the file on an unknown key id. */
-export function fieldCipherFromConfig(config: { fieldKeysFile: string | undefined; dataDir: string }): FieldCipher {
+export function fieldCipherFromConfig(config: {
+  fieldKeysFile: string | undefined;
+  dataDir: string;
+  plaintextCache?: PlaintextCacheOptions;
+}): FieldCipher {
   const file = config.fieldKeysFile ?? loadOrCreateDevFieldKeys(config.dataDir).file;
-  return fileBackedCipher(file);
+  return fileBackedCipher(file, { cache: config.plaintextCache });
 }
 
 /** A cipher over a key file that re-reads it when it changes (checked at most every few seconds). */
-export function fileBackedCipher(file: string, checkEveryMs = 5_000, now: () => number = Date.now): FieldCipher {
+export function fileBackedCipher(
+  file: string,
+  options: { checkEveryMs?: number; now?: () => number; cache?: PlaintextCacheOptions } = {},
+): FieldCipher {
+  const { checkEveryMs = 5_000, now = Date.now } = options;
   let seenMtime = statSync(file).mtimeMs;
   let lastCheck = now();
   const read = () => {
@@ -217,5 +241,6 @@ export function fileBackedCipher(file: string, checkEveryMs = 5_000, now: () => 
     lastCheck = now();
     return statSync(file).mtimeMs !== seenMtime;
   };
-  return new FieldCipher(read(), read, stale, file);
+  const cache = options.cache && options.cache.maxEntries > 0 ? new PlaintextCache(options.cache) : undefined;
+  return new FieldCipher(read(), read, stale, file, cache);
 }

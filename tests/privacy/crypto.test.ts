@@ -68,7 +68,7 @@ describe("field encryption", () => {
     try {
       const { file, keys: first } = loadOrCreateDevFieldKeys(dir);
       let clock = 0;
-      const cipher = fileBackedCipher(file, 1000, () => clock);
+      const cipher = fileBackedCipher(file, { checkEveryMs: 1000, now: () => clock });
       expect(cipher.encrypt("x", "c")).toMatch(new RegExp(`^v1\\.${first.activeKeyId}\\.`));
       const rotated: FieldKeys = { ...first, activeKeyId: "knew", keys: new Map([...first.keys, ["knew", randomBytes(32)]]) };
       writeFieldKeyFile(file, rotated);

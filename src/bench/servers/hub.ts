@@ -3,6 +3,7 @@ import { devIssuerRegistry, loadOrCreateDevIssuers } from "../../auth/dev-issuer
 import { openDatabase } from "../../db/client.js";
 import { createLogger } from "../../logger.js";
 import { fileBackedCipher } from "../../privacy/crypto.js";
+import { DEFAULT_PLAINTEXT_CACHE } from "../../config.js";
 import { buildHubSchema } from "../../schema.js";
 import { createHub } from "../../server.js";
 import { DEFAULT_REQUEST_LIMITS } from "../../shared/request-limiter.js";
@@ -40,7 +41,7 @@ void runChild(async () => {
   const hub = await createHub({
     schema: await buildHubSchema(),
     db,
-    cipher: fileBackedCipher(config.fieldKeyFile),
+    cipher: fileBackedCipher(config.fieldKeyFile, { cache: DEFAULT_PLAINTEXT_CACHE }),
     registry: devIssuerRegistry(await loadOrCreateDevIssuers(config.devIssuerDir)),
     audience: config.audience,
     clockToleranceSeconds: 30,
