@@ -3,6 +3,7 @@ import { buildSchema, getMetadataStorage } from "type-graphql";
 import { operationKey, operationRules, type OperationRule } from "./auth/allow.js";
 import { AccessLogResolver } from "./modules/access-log/access-log.resolver.js";
 import { CaseResolver } from "./modules/cases/cases.resolver.js";
+import { ClaimResolver } from "./modules/claims/claims.resolver.js";
 import { ConsentResolver } from "./modules/consents/consents.resolver.js";
 import { FieldKeysResolver } from "./modules/field-keys/field-keys.resolver.js";
 import { HouseholdResolver } from "./modules/households/households.resolver.js";
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   CaseResolver,
   NeedResolver,
   ResourceResolver,
+  ClaimResolver,
   ConsentResolver,
   AccessLogResolver,
   FieldKeysResolver,

@@ -59,6 +59,8 @@ export async function seedBenchDistrict(handle: DbHandle, cipher: FieldCipher, l
   await insertRows(handle, needs, large.needs);
   await insertRows(handle, resources, large.resources);
   await handle.query("select setval('household_no_seq', $1)", [large.households.length]);
+  await handle.query("select setval('need_no_seq', $1)", [large.needs.length]);
+  await handle.query("select setval('resource_no_seq', $1)", [large.resources.length]);
   return {
     organizations: large.organizations.length,
     households: large.households.length,

@@ -9,3 +9,4 @@ export * from "../modules/consents/consents.table.js";
 export * from "../modules/grants/grants.table.js";
 export * from "../audit/audit.table.js";
 export * from "../modules/idempotency/idempotency.table.js";
+export * from "../modules/claims/claims.table.js";

@@ -88,8 +88,18 @@ export async function seedDemoDistrict(db: Database, cipher: FieldCipher, option
       for (const batch of chunks(district.cases)) await tx.insert(cases).values(batch);
       for (const batch of chunks(district.needs)) await tx.insert(needs).values(batch);
       for (const batch of chunks(district.resources)) await tx.insert(resources).values(batch);
-      // Households registered later continue the demo's numbering.
-      await tx.execute(sql`select setval('household_no_seq', ${district.households.length})`);
+      // Households registered, needs posted and resources published later continue the demo's numbering
+      // (one statement; an empty list leaves its sequence at its start).
+      await tx.execute(sql`select ${sql.join(
+        (
+          [
+            ["household_no_seq", district.households.length],
+            ["need_no_seq", district.needs.length],
+            ["resource_no_seq", district.resources.length],
+          ] as const
+        ).map(([seq, n]) => sql`setval(${seq}, greatest(${n}::bigint, 1), ${n > 0})`),
+        sql`, `,
+      )}`);
     });
   } catch (error) {
     if (error instanceof DemoSeedError) throw error;

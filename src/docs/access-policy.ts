@@ -1,5 +1,6 @@
 import type { Principal } from "../auth/principal.js";
 import { CASE_CATALOGUE } from "../modules/cases/index.js";
+import { CLAIM_CATALOGUE } from "../modules/claims/index.js";
 import { GrantRelationship } from "../modules/grants/index.js";
 import { HOUSEHOLD_CATALOGUE, PERSON_CATALOGUE } from "../modules/households/index.js";
 import { NEED_CATALOGUE, TAG_CATEGORY } from "../modules/needs/index.js";
@@ -28,6 +29,7 @@ const CATALOGUES: readonly (readonly FieldEntry[])[] = [
   fieldsOf(PERSON_CATALOGUE),
   fieldsOf(CASE_CATALOGUE),
   fieldsOf(NEED_CATALOGUE),
+  fieldsOf(CLAIM_CATALOGUE),
 ];
 const ALL_FIELDS: readonly FieldEntry[] = CATALOGUES.flat();
 
@@ -340,7 +342,7 @@ function describeScope(scope: RecordScope): string {
     case "GRANTED":
       return "**GRANTED** — only households the organization holds a live grant for (referral, assignment, claim), each under that household's grant (§6)";
     case "PUBLISHED":
-      return `**PUBLISHED** — needs published for matching whose area code starts with ${code(`${scope.areaPrefix}…`)}, under ${code(grantName(scope.grant))}`;
+      return `**PUBLISHED** — needs published for matching whose area code starts with ${code(`${scope.areaPrefix}…`)}, and the needs the organization holds a live claim on, under ${code(grantName(scope.grant))}; a claimed need's household only through the claim's grant (GRANTED)`;
     case "NONE":
       return "**NONE** — nothing: lookups are not found, lists are empty";
   }

@@ -1,5 +1,6 @@
 import { AuthError, OperationAccessError } from "../auth/errors.js";
 import { CaseError } from "../modules/cases/index.js";
+import { ClaimError } from "../modules/claims/index.js";
 import { ConsentError } from "../modules/consents/index.js";
 import { FieldKeyError } from "../modules/field-keys/index.js";
 import { HouseholdError } from "../modules/households/index.js";
@@ -33,6 +34,7 @@ export const ERROR_CLASSES: ReadonlyArray<{ readonly area: string; readonly erro
   { area: "cases", errorClass: CaseError },
   { area: "needs", errorClass: NeedError },
   { area: "resources", errorClass: ResourceError },
+  { area: "claims", errorClass: ClaimError },
   { area: "consents", errorClass: ConsentError },
   { area: "field keys", errorClass: FieldKeyError },
 ];

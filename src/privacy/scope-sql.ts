@@ -26,7 +26,7 @@ export function hasLiveGrant(orgId: string, householdColumn: AnyPgColumn): SQL {
  */
 export function scopeCondition(
   scope: RecordScope,
-  columns: { areaCode: AnyPgColumn; householdId: AnyPgColumn; published?: SQL },
+  columns: { areaCode: AnyPgColumn; householdId: AnyPgColumn; published?: SQL; claimedBy?: AnyPgColumn },
 ): SQL {
   switch (scope.kind) {
     case "AREA":
@@ -35,8 +35,11 @@ export function scopeCondition(
       return eq(columns.householdId, scope.householdId);
     case "GRANTED":
       return hasLiveGrant(scope.orgId, columns.householdId);
-    case "PUBLISHED":
-      return columns.published ? and(like(columns.areaCode, `${scope.areaPrefix}%`), columns.published)! : sql`false`;
+    case "PUBLISHED": {
+      if (!columns.published) return sql`false`;
+      const published = and(like(columns.areaCode, `${scope.areaPrefix}%`), columns.published)!;
+      return columns.claimedBy ? or(published, eq(columns.claimedBy, scope.orgId))! : published;
+    }
     case "NONE":
       return sql`false`;
   }

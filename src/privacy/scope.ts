@@ -15,8 +15,9 @@ export type RecordScope =
   /** Households the organization holds a live grant for (referral, assignment, claim); the
    * per-household grant, with its categories and the household's consents, is resolved per row. */
   | { readonly kind: "GRANTED"; readonly orgId: string; readonly grant: Grant }
-  /** Needs published for matching inside the prefix (charities, volunteers, agencies). */
-  | { readonly kind: "PUBLISHED"; readonly areaPrefix: string; readonly grant: Grant }
+  /** Needs published for matching inside the prefix (charities, volunteers, agencies), and the needs
+   * the organization holds a live claim on. */
+  | { readonly kind: "PUBLISHED"; readonly areaPrefix: string; readonly orgId: string; readonly grant: Grant }
   /** Nothing reachable; its grant withholds everything should a row ever slip through. */
   | { readonly kind: "NONE"; readonly grant: Grant };
 
@@ -79,9 +80,10 @@ export function householdScope(principal: Principal): RecordScope {
 
 /** Scope for needs: as households, plus published needs for the social forces. */
 export function needScope(principal: Principal): RecordScope {
-  // Claimed needs (and their households) will arrive through CLAIM grants with the claims workflow.
+  // A claimed need stays visible to its claimant (needs.claimed_by_org_id); its household arrives
+  // through the claim's CLAIM grant (householdScope's GRANTED), not through the need.
   if (SOCIAL_FORCE_KINDS.has(principal.org.kind)) {
-    return { kind: "PUBLISHED", areaPrefix: areaPrefix(principal.org.jurisdictionAreaCode), grant: PUBLISHED_NEED_GRANT };
+    return { kind: "PUBLISHED", areaPrefix: areaPrefix(principal.org.jurisdictionAreaCode), orgId: principal.org.id, grant: PUBLISHED_NEED_GRANT };
   }
   return householdScope(principal);
 }

@@ -56,6 +56,7 @@ export class NeedRepository {
         areaCode: needs.areaCode,
         householdId: needs.householdId,
         published: inArray(needs.status, PUBLISHED_STATUSES),
+        claimedBy: needs.claimedByOrgId,
       }),
       filter.areaCode != null ? like(needs.areaCode, `${filter.areaCode}%`) : undefined,
       filter.category != null ? eq(needs.category, filter.category) : undefined,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { check, date, index, integer, pgEnum, pgSequence, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { dataCategoryEnum } from "../../privacy/privacy.table.js";
 import { areaCode, areaCodeCheck, id, timestamps } from "../../db/columns.js";
 import { cases } from "../cases/cases.table.js";
@@ -10,6 +10,9 @@ import { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
 export const needCategoryEnum = pgEnum("need_category", NeedCategory.values);
 export const needUrgencyEnum = pgEnum("need_urgency", NeedUrgency.values);
 export const needStatusEnum = pgEnum("need_status", NeedStatus.values);
+
+/** Numbers of needs posted through the API (`QXN-000151` …), continuing the demo's. */
+export const needNoSeq = pgSequence("need_no_seq", { startWith: 1 });
 
 export const needs = pgTable(
   "needs",
@@ -38,6 +41,9 @@ export const needs = pgTable(
     beneficiaryTags: text("beneficiary_tags").array().notNull().default([]),
     status: needStatusEnum("status").notNull().default("OPEN"),
     neededBy: date("needed_by", { mode: "string" }),
+    /** The organization holding the live claim on the need (modules/claims): its claimant sees the need
+     * after it leaves the published list. Null when unclaimed or released. */
+    claimedByOrgId: uuid("claimed_by_org_id").references(() => organizations.id, { onDelete: "restrict" }),
     ...timestamps,
   },
   (t) => [
@@ -47,6 +53,7 @@ export const needs = pgTable(
     index("needs_recorded_by_org_id_idx").on(t.recordedByOrgId),
     index("needs_area_code_idx").on(t.areaCode),
     index("needs_status_category_idx").on(t.status, t.category),
+    index("needs_claimed_by_org_id_idx").on(t.claimedByOrgId),
     areaCodeCheck("needs_area_code_ck", t.areaCode),
     check("needs_note_category_ck", sql`(${t.description} is null) = (${t.noteCategory} is null)`),
   ],

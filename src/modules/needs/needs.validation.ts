@@ -1,3 +1,7 @@
+import type { DataCategory } from "../../privacy/categories.js";
+import { dateOrThrow, daysBetween } from "../../shared/calendar.js";
+import { textOrThrow, uuidOrThrow } from "../../shared/validate.js";
+import { BeneficiaryTag, type NeedCategory, type NeedUrgency } from "./needs.enums.js";
 import { NeedError } from "./needs.errors.js";
 
 // A need's claimant-facing text is read by charities before any consent: it may hold nothing that
@@ -27,4 +31,77 @@ export function assertClaimantText(text: string, args: { field: string; memberNa
     const what = { ID_NUMBER: "an ID-number-like string", PHONE: "a phone-like number", MEMBER_NAME: "the name of a household member" }[found];
     throw new NeedError("PERSONAL_DATA_IN_TEXT", `${args.field} is read by charities before consent and must not hold ${what}`, { field: args.field, found });
   }
+}
+
+// --- posting a need -------------------------------------------------------------------------------
+
+/** What `postNeed` accepts, before validation (the GraphQL input's shape). */
+export interface NeedPostData {
+  householdId: string;
+  caseId?: string | null;
+  category: NeedCategory;
+  urgency: NeedUrgency;
+  title: string;
+  description?: string | null;
+  noteCategory?: DataCategory | null;
+  /** fen (the Money scalar has parsed it) */
+  amount?: number | null;
+  neededBy?: string | null;
+  beneficiaryTags?: readonly string[] | null;
+}
+
+export interface ValidNeedPost {
+  householdId: string;
+  caseId: string | null;
+  category: NeedCategory;
+  urgency: NeedUrgency;
+  title: string;
+  note: { text: string; category: DataCategory } | null;
+  amountFen: number | null;
+  neededBy: string | null;
+  beneficiaryTags: BeneficiaryTag[];
+}
+
+/** 1,000,000 yuan: past this a need is a programme, not a household's need. */
+export const MAX_NEED_AMOUNT_FEN = 100_000_000;
+/** A need is met within a year or it is not a need to match. */
+export const MAX_NEED_DAYS_AHEAD = 366;
+const MAX_TAGS = 8;
+
+/**
+ * Pure checks of a posted need, before the household is read: the member-name part of the
+ * claimant-text rule needs the household's names and runs in the service (assertClaimantText).
+ */
+export function validateNeedPost(input: NeedPostData, today: string): ValidNeedPost {
+  const householdId = uuidOrThrow(input.householdId, "input.householdId");
+  const caseId = input.caseId != null && input.caseId !== "" ? uuidOrThrow(input.caseId, "input.caseId") : null;
+  const title = textOrThrow(input.title, { field: "input.title", min: 4, max: 80 });
+  const hasText = input.description != null && input.description.trim() !== "";
+  if (hasText !== (input.noteCategory != null)) {
+    throw NeedError.atField("NOTE_CATEGORY_REQUIRED", "a description needs noteCategory, the data category of what it says (and noteCategory needs a description)", "input.noteCategory");
+  }
+  const note = hasText ? { text: textOrThrow(input.description!, { field: "input.description", min: 1, max: 2000, multiline: true }), category: input.noteCategory! } : null;
+  let amountFen: number | null = null;
+  if (input.amount != null) {
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_NEED_AMOUNT_FEN) {
+      throw NeedError.atField("INVALID_AMOUNT", `amount must be more than 0 and at most ${MAX_NEED_AMOUNT_FEN / 100} yuan`, "input.amount");
+    }
+    amountFen = input.amount;
+  }
+  let neededBy: string | null = null;
+  if (input.neededBy != null && input.neededBy !== "") {
+    neededBy = dateOrThrow(input.neededBy, "input.neededBy");
+    const ahead = daysBetween(today, neededBy);
+    if (ahead < 0 || ahead > MAX_NEED_DAYS_AHEAD) {
+      throw NeedError.atField("INVALID_DEADLINE", `neededBy must be between today (${today}) and ${MAX_NEED_DAYS_AHEAD} days ahead`, "input.neededBy");
+    }
+  }
+  const tags = [...new Set((input.beneficiaryTags ?? []).map((t) => t.trim()))];
+  const unknown = tags.find((t) => !(BeneficiaryTag.values as readonly string[]).includes(t));
+  if (unknown !== undefined) {
+    // The vocabulary is public; the offending value is the caller's own input, so naming its position is enough.
+    throw NeedError.atField("UNKNOWN_TAG", `beneficiaryTags must come from the vocabulary: ${BeneficiaryTag.values.join(", ")}`, "input.beneficiaryTags");
+  }
+  if (tags.length > MAX_TAGS) throw NeedError.atField("UNKNOWN_TAG", `at most ${MAX_TAGS} beneficiary tags`, "input.beneficiaryTags");
+  return { householdId, caseId, category: input.category, urgency: input.urgency, title, note, amountFen, neededBy, beneficiaryTags: tags as BeneficiaryTag[] };
 }

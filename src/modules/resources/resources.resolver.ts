@@ -1,14 +1,20 @@
-import { Arg, Args, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, AUTHENTICATED } from "../../auth/allow.js";
 import { CurrentViewer } from "../../auth/viewer.js";
 import type { Viewer } from "../../context.type.js";
 import { PageArgs, type Page } from "../../shared/graphql/connection.js";
-import type { OrganizationView } from "../organizations/index.js";
+import type { OrganizationView, OrgKind, Role } from "../organizations/index.js";
 import { OrganizationType } from "../organizations/organizations.type.js";
-import { ResourceFilterInput } from "./resources.input.js";
-import { getResource, listResources, ownerOf } from "./resources.service.js";
+import { ResourceStatus } from "./resources.enums.js";
+import { PublishResourceInput, ResourceFilterInput } from "./resources.input.js";
+import { getResource, listResources, ownerOf, publishResource, setResourceStatus } from "./resources.service.js";
+import { RESOURCE_KINDS_BY_ORG_KIND } from "./resources.validation.js";
 import { ResourceConnection, ResourceType } from "./resources.type.js";
 import type { ResourceView } from "./resources.views.js";
+
+/** Organizations that run resources, and the roles inside them that manage them. */
+const PUBLISHER_KINDS = Object.keys(RESOURCE_KINDS_BY_ORG_KIND) as OrgKind[];
+const PUBLISHER_ROLES: Role[] = ["PROJECT_MANAGER", "COORDINATOR", "OFFICER", "ADMIN", "CASEWORKER"];
 
 @Resolver(() => ResourceType)
 export class ResourceResolver {
@@ -26,6 +32,22 @@ export class ResourceResolver {
   @Query(() => ResourceType, { description: "救助资源 — one resource" })
   resource(@Arg("id", () => ID) id: string, @CurrentViewer() viewer: Viewer): Promise<ResourceView> {
     return getResource(viewer, id);
+  }
+
+  @Allow({ kinds: PUBLISHER_KINDS, roles: PUBLISHER_ROLES })
+  @Mutation(() => ResourceType, { description: "发布资源 — publish a project, programme or posts your organization runs (DRAFT or ACTIVE)" })
+  publishResource(@Arg("input", () => PublishResourceInput) input: PublishResourceInput, @CurrentViewer() viewer: Viewer): Promise<ResourceView> {
+    return publishResource(viewer, input);
+  }
+
+  @Allow({ kinds: PUBLISHER_KINDS, roles: PUBLISHER_ROLES })
+  @Mutation(() => ResourceType, { description: "资源状态 — open, pause, resume or close one of your organization's resources" })
+  setResourceStatus(
+    @Arg("id", () => ID) id: string,
+    @Arg("status", () => ResourceStatus.object) status: ResourceStatus,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<ResourceView> {
+    return setResourceStatus(viewer, { id, status });
   }
 
   @FieldResolver(() => OrganizationType, { nullable: true, description: "发布机构 — the owning organization" })

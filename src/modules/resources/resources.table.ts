@@ -1,4 +1,5 @@
-import { bigint, date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, check, date, index, integer, pgEnum, pgSequence, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { id, timestamps } from "../../db/columns.js";
 import { needCategoryEnum } from "../needs/needs.table.js";
 import { organizations } from "../organizations/organizations.table.js";
@@ -6,6 +7,9 @@ import { ResourceKind, ResourceStatus } from "./resources.enums.js";
 
 export const resourceKindEnum = pgEnum("resource_kind", ResourceKind.values);
 export const resourceStatusEnum = pgEnum("resource_status", ResourceStatus.values);
+
+/** Numbers of resources published through the API (`QXR-0009` …), continuing the demo's. */
+export const resourceNoSeq = pgSequence("resource_no_seq", { startWith: 1 });
 
 export const resources = pgTable(
   "resources",
@@ -25,6 +29,9 @@ export const resources = pgTable(
     capacitySlots: integer("capacity_slots"),
     budgetFen: bigint("budget_fen", { mode: "number" }),
     perBeneficiaryCapFen: integer("per_beneficiary_cap_fen"),
+    /** Slots and budget held by live and fulfilled claims (modules/claims); never past the capacity. */
+    slotsClaimed: integer("slots_claimed").notNull().default(0),
+    budgetClaimedFen: bigint("budget_claimed_fen", { mode: "number" }).notNull().default(0),
     startsOn: date("starts_on", { mode: "string" }).notNull(),
     endsOn: date("ends_on", { mode: "string" }),
     status: resourceStatusEnum("status").notNull().default("DRAFT"),
@@ -34,6 +41,9 @@ export const resources = pgTable(
     uniqueIndex("resources_resource_no_uq").on(t.resourceNo),
     index("resources_owner_org_id_idx").on(t.ownerOrgId),
     index("resources_status_kind_idx").on(t.status, t.kind),
+    // The last line of defence behind the claim's conditional update: capacity never below zero.
+    check("resources_slots_claimed_ck", sql`${t.slotsClaimed} >= 0 and (${t.capacitySlots} is null or ${t.slotsClaimed} <= ${t.capacitySlots})`),
+    check("resources_budget_claimed_ck", sql`${t.budgetClaimedFen} >= 0 and (${t.budgetFen} is null or ${t.budgetClaimedFen} <= ${t.budgetFen})`),
   ],
 );
 

@@ -48,6 +48,12 @@ export class ResourceType implements ResourceView {
   @Field(() => MoneyScalar, { nullable: true, description: "单户上限 — cap per beneficiary" })
   perBeneficiaryCap!: number | null;
 
+  @Field(() => Int, { nullable: true, description: "剩余名额 — slots not held by live or fulfilled claims" })
+  slotsLeft!: number | null;
+
+  @Field(() => MoneyScalar, { nullable: true, description: "剩余预算 — budget not held by live or fulfilled claims" })
+  budgetLeft!: number | null;
+
   @Field(() => String, { description: "ISO start date" })
   startsOn!: string;
 

@@ -16,6 +16,8 @@ export interface ResourceView {
   readonly capacitySlots: number | null;
   readonly budget: number | null;
   readonly perBeneficiaryCap: number | null;
+  readonly slotsLeft: number | null;
+  readonly budgetLeft: number | null;
   readonly startsOn: string;
   readonly endsOn: string | null;
   readonly status: ResourceStatus;
@@ -36,6 +38,8 @@ export function resourceView(row: ResourceRow): ResourceView {
     capacitySlots: row.capacitySlots,
     budget: row.budgetFen,
     perBeneficiaryCap: row.perBeneficiaryCapFen,
+    slotsLeft: row.capacitySlots === null ? null : row.capacitySlots - row.slotsClaimed,
+    budgetLeft: row.budgetFen === null ? null : row.budgetFen - row.budgetClaimedFen,
     startsOn: row.startsOn,
     endsOn: row.endsOn,
     status: row.status,

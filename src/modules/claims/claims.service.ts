@@ -1,0 +1,303 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, like, sql } from "drizzle-orm";
+import { appendChangeEntries, changeEntriesFor, type ChangeEntry } from "../../audit/index.js";
+import type { Viewer } from "../../context.type.js";
+import type { Database } from "../../db/client.js";
+import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
+import { NATURAL_KEY, keysetPage } from "../../db/paging.js";
+import type { EntityCatalogue, View } from "../../privacy/project.js";
+import { JURISDICTION_GRANT } from "../../privacy/scope.js";
+import { areaContains, areaPrefix } from "../../shared/area.js";
+import { dateOrThrow, daysBetween, districtDate } from "../../shared/calendar.js";
+import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
+import { textOrThrow, uuidOrThrow } from "../../shared/validate.js";
+import { systemGrantAccess, systemRevokeGrant } from "../grants/index.js";
+import { persons } from "../households/index.js";
+import { NEED_CATALOGUE, assertClaimantText, needs } from "../needs/index.js";
+import { RESOURCE_CATALOGUE, resources } from "../resources/index.js";
+import type { ClaimStatus } from "./claims.enums.js";
+import { ClaimError } from "./claims.errors.js";
+import { CLAIM_CATALOGUE, CLAIM_DAYS, CLAIM_GRANT_CATEGORIES, CLAIMANT_VIEW_GRANT, claimSource, type ClaimSource } from "./claims.policy.js";
+import { claims, type ClaimRow } from "./claims.table.js";
+
+// 认领 (clause 18): a charity claims a published need against one of its resources, delivers, and
+// records it. Every step is one transaction that moves the need, the resource's capacity, the claim
+// grant and the change log together. Locks are taken in one order — claim, resource, need — so
+// concurrent claims, releases and fulfilments queue instead of deadlocking; the conditional updates
+// (need still open, capacity still left) and the database's constraints (one live claim per need,
+// capacity never below zero) hold even if that order were broken.
+
+export type ClaimView = View<ClaimSource>;
+
+const claimNumber = (n: string | number) => `QXL-${String(n).padStart(6, "0")}`;
+const CLAIMABLE = ["OPEN", "MATCHED"] as const;
+
+export interface ClaimNeedData {
+  needId: string;
+  resourceId: string;
+  /** fen */
+  amount?: number | null;
+}
+
+export interface FulfilClaimData {
+  claimId: string;
+  /** fen */
+  deliveredAmount?: number | null;
+  deliveredOn: string;
+  evidenceRef: string;
+}
+
+function positiveFen(value: number | null | undefined, field: string): number | null {
+  if (value == null) return null;
+  if (!Number.isSafeInteger(value) || value <= 0 || value > 2_000_000_000) throw ClaimError.atField("INVALID_AMOUNT", `${field} must be more than 0`, field);
+  return value;
+}
+
+async function memberNames(tx: Database, householdId: string): Promise<string[]> {
+  return (await tx.select({ name: persons.name }).from(persons).where(eq(persons.householdId, householdId))).map((p) => p.name);
+}
+
+/** One entity's change-log entries, by this request's caller. */
+function change<S extends object>(
+  viewer: Viewer,
+  at: Date,
+  g: { catalogue: EntityCatalogue<S>; entityId: string; householdId: string | null; before: Partial<Record<keyof S & string, unknown>> | null; after: Partial<Record<keyof S & string, unknown>> },
+): ChangeEntry[] {
+  return changeEntriesFor({ ...g, principal: viewer.principal, requestId: viewer.requestId, at });
+}
+
+/**
+ * 认领需求 — by the resource's owner. In one transaction: the need OPEN → CLAIMED, one slot (and the
+ * amount) of the resource held, a CLAIM grant on the household for the claimant (names and contact,
+ * under the household's consent; never ID numbers), the claim and the change log. Never two live
+ * claims on one need, never capacity below zero, whatever the concurrency.
+ */
+export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date = new Date()): Promise<ClaimView> {
+  const { principal, projector, cipher } = viewer;
+  const org = principal.org;
+  const needId = uuidOrThrow(input.needId, "input.needId");
+  const resourceId = uuidOrThrow(input.resourceId, "input.resourceId");
+  const amount = positiveFen(input.amount, "input.amount");
+  const today = districtDate(now);
+  try {
+    const row = await viewer.db.transaction(async (tx) => {
+      // The resource first: claims against one resource queue here, and capacity is decided one at a time.
+      const [resource] = await tx
+        .select()
+        .from(resources)
+        .where(and(eq(resources.id, resourceId), eq(resources.ownerOrgId, org.id)))
+        .for("update");
+      if (!resource) throw ClaimError.atField("RESOURCE_NOT_FOUND", "resource not found among your organization's", "input.resourceId");
+      if (resource.status !== "ACTIVE") throw new ClaimError("RESOURCE_NOT_ACTIVE", `the resource is ${resource.status}, not ACTIVE`);
+      if (resource.startsOn > today || (resource.endsOn !== null && resource.endsOn < today)) {
+        throw new ClaimError("RESOURCE_OUTSIDE_WINDOW", `the resource runs ${resource.startsOn} to ${resource.endsOn ?? "open-ended"}`);
+      }
+      // The need as the claimant reaches it: inside its area. Locked: a concurrent claim of it waits here.
+      const [need] = await tx
+        .select()
+        .from(needs)
+        .where(and(eq(needs.id, needId), like(needs.areaCode, `${areaPrefix(org.jurisdictionAreaCode)}%`)))
+        .for("update");
+      if (!need) {
+        viewer.audit.denied("Need", "NOT_IN_SCOPE", needId);
+        throw ClaimError.atField("NEED_NOT_FOUND", "need not found", "input.needId");
+      }
+      if (need.status === "CLAIMED") throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
+      if (!(CLAIMABLE as readonly string[]).includes(need.status)) throw new ClaimError("NEED_NOT_OPEN", `the need is ${need.status}: nothing to claim`);
+      // The caller's own terms first, then what it can see of the need, and last the one check on what
+      // it cannot see (the need's tags), so no cheaper refusal tells it whether that check passed.
+      if (resource.budgetFen !== null && amount === null) throw ClaimError.atField("AMOUNT_REQUIRED", "a claim against a budget names its amount", "input.amount");
+      if (amount !== null && resource.perBeneficiaryCapFen !== null && amount > resource.perBeneficiaryCapFen) {
+        throw ClaimError.atField("AMOUNT_OVER_CAP", "amount is over the resource's cap per beneficiary", "input.amount");
+      }
+      if (!resource.categories.includes(need.category)) {
+        throw new ClaimError("CATEGORY_NOT_COVERED", `the resource meets ${resource.categories.join(", ")} needs, not ${need.category}`);
+      }
+      if (!resource.serviceAreaCodes.some((code) => areaContains(code, need.areaCode))) throw new ClaimError("AREA_NOT_SERVED", "the need lies outside the resource's service areas");
+      if (amount !== null && need.amountFen !== null && amount > need.amountFen) throw ClaimError.atField("AMOUNT_OVER_NEED", "amount is over what the need asks for", "input.amount");
+      // Discloses what matching will: whether the need carries one of the tags the resource asked for
+      // (a tag the claimant may not see among the need's). A refusal is in the household's access log.
+      if (resource.eligibilityTags.length > 0 && !need.beneficiaryTags.some((t) => resource.eligibilityTags.includes(t))) {
+        viewer.audit.denied("Need", "NOT_ELIGIBLE", needId, need.householdId);
+        throw new ClaimError("NOT_ELIGIBLE", `the need carries none of the resource's eligibility tags (${resource.eligibilityTags.join(", ")})`);
+      }
+
+      const held = await tx
+        .update(resources)
+        .set({ slotsClaimed: sql`${resources.slotsClaimed} + 1`, budgetClaimedFen: sql`${resources.budgetClaimedFen} + ${amount ?? 0}`, updatedAt: now })
+        .where(
+          and(
+            eq(resources.id, resourceId),
+            sql`(${resources.capacitySlots} is null or ${resources.slotsClaimed} < ${resources.capacitySlots})`,
+            sql`(${resources.budgetFen} is null or ${resources.budgetClaimedFen} + ${amount ?? 0} <= ${resources.budgetFen})`,
+          ),
+        )
+        .returning({ slotsClaimed: resources.slotsClaimed, budgetClaimedFen: resources.budgetClaimedFen });
+      if (held.length === 0) throw new ClaimError("RESOURCE_EXHAUSTED", "the resource has no slot or not enough budget left");
+      const taken = await tx
+        .update(needs)
+        .set({ status: "CLAIMED", claimedByOrgId: org.id, updatedAt: now })
+        .where(and(eq(needs.id, needId), inArray(needs.status, [...CLAIMABLE])))
+        .returning({ id: needs.id });
+      if (taken.length === 0) throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
+
+      const claimId = randomUUID();
+      const dueBy = new Date(now.getTime() + CLAIM_DAYS * 24 * 3600 * 1000);
+      const grant = await systemGrantAccess(tx, {
+        householdId: need.householdId,
+        granteeOrgId: org.id,
+        relationship: "CLAIM",
+        categories: CLAIM_GRANT_CATEGORIES,
+        sourceRef: `claim:${claimId}`,
+        expiresAt: dueBy,
+      });
+      const [seq] = await tx.select({ n: sql<string>`nextval('claim_no_seq')` }).from(sql`(select 1) as one`);
+      const [created] = await tx
+        .insert(claims)
+        .values({ id: claimId, claimNo: claimNumber(seq!.n), needId, resourceId, claimantOrgId: org.id, householdId: need.householdId, grantId: grant.id, amountFen: amount, status: "ACTIVE", claimedAt: now, dueBy })
+        .returning();
+      const claim = created!;
+      await appendChangeEntries(
+        tx,
+        [
+        ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claim.id, householdId: claim.householdId, before: null, after: { claimNo: claim.claimNo, needId, resourceId, claimantOrgId: org.id, status: "ACTIVE", amount, dueBy: dueBy.toISOString() } }),
+        ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: needId, householdId: need.householdId, before: { status: need.status }, after: { status: "CLAIMED" } }),
+        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { slotsClaimed: resource.slotsClaimed, budgetClaimed: resource.budgetClaimedFen }, after: { slotsClaimed: held[0]!.slotsClaimed, budgetClaimed: held[0]!.budgetClaimedFen } }),
+      ],
+        cipher.auditKey,
+      );
+      return claim;
+    });
+    return projector.project(CLAIM_CATALOGUE, claimSource(row), CLAIMANT_VIEW_GRANT);
+  } catch (error) {
+    // The index behind the conditional update: a live claim on the need committed first.
+    const db = databaseErrorOf(error);
+    if (db?.code === UNIQUE_VIOLATION && db.constraint === "claims_live_need_uq") throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
+    throw error;
+  }
+}
+
+/** The caller's own claim, locked for a change. */
+async function lockOwnClaim(viewer: Viewer, tx: Database, claimId: string): Promise<ClaimRow> {
+  const [claim] = await tx
+    .select()
+    .from(claims)
+    .where(and(eq(claims.id, claimId), eq(claims.claimantOrgId, viewer.principal.org.id)))
+    .for("update");
+  if (!claim) throw new ClaimError("CLAIM_NOT_FOUND", "claim not found among your organization's");
+  if (claim.status !== "ACTIVE") throw new ClaimError("CLAIM_NOT_ACTIVE", `the claim is ${claim.status}, not ACTIVE`);
+  return claim;
+}
+
+/** Gives the claim's capacity back (the slot, and `fen` of its budget). */
+async function returnCapacity(tx: Database, claim: ClaimRow, slots: number, fen: number, now: Date) {
+  const [before] = await tx.select({ slotsClaimed: resources.slotsClaimed, budgetClaimedFen: resources.budgetClaimedFen }).from(resources).where(eq(resources.id, claim.resourceId)).for("update");
+  const [after] = await tx
+    .update(resources)
+    .set({ slotsClaimed: sql`${resources.slotsClaimed} - ${slots}`, budgetClaimedFen: sql`${resources.budgetClaimedFen} - ${fen}`, updatedAt: now })
+    .where(eq(resources.id, claim.resourceId))
+    .returning({ slotsClaimed: resources.slotsClaimed, budgetClaimedFen: resources.budgetClaimedFen });
+  return { before: before!, after: after! };
+}
+
+/**
+ * 释放认领 — the claimant gives an active claim back, with its reason: the need is open again, the
+ * resource's slot and amount are returned, the claim grant is revoked.
+ */
+export async function releaseClaim(viewer: Viewer, args: { id: string; reason: string }, now: Date = new Date()): Promise<ClaimView> {
+  const claimId = uuidOrThrow(args.id);
+  const reason = textOrThrow(args.reason, { field: "reason", min: 2, max: 500, multiline: true });
+  const row = await viewer.db.transaction(async (tx) => {
+    const claim = await lockOwnClaim(viewer, tx, claimId);
+    assertClaimantText(reason, { field: "reason", memberNames: await memberNames(tx, claim.householdId) });
+    const capacity = await returnCapacity(tx, claim, 1, claim.amountFen ?? 0, now);
+    await tx.update(needs).set({ status: "OPEN", claimedByOrgId: null, updatedAt: now }).where(and(eq(needs.id, claim.needId), eq(needs.status, "CLAIMED")));
+    if (claim.grantId) await systemRevokeGrant(tx, claim.grantId);
+    const [updated] = await tx.update(claims).set({ status: "RELEASED", releaseReason: reason, endedAt: now, updatedAt: now }).where(eq(claims.id, claimId)).returning();
+    await appendChangeEntries(
+      tx,
+      [
+        ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claimId, householdId: claim.householdId, before: { status: "ACTIVE" }, after: { status: "RELEASED", releaseReason: reason } }),
+        ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: claim.needId, householdId: claim.householdId, before: { status: "CLAIMED" }, after: { status: "OPEN" } }),
+        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: claim.resourceId, householdId: null, before: { slotsClaimed: capacity.before.slotsClaimed, budgetClaimed: capacity.before.budgetClaimedFen }, after: { slotsClaimed: capacity.after.slotsClaimed, budgetClaimed: capacity.after.budgetClaimedFen } }),
+      ],
+      viewer.cipher.auditKey,
+    );
+    return updated!;
+  });
+  return viewer.projector.project(CLAIM_CATALOGUE, claimSource(row), CLAIMANT_VIEW_GRANT);
+}
+
+/**
+ * 完成认领 — the claimant records the delivery: the amount delivered (at most the amount claimed; what
+ * was not spent goes back to the resource's budget), the date (from the claim's day to today) and an
+ * evidence reference. The need is FULFILLED and the claim grant ends: delivery done, the charity holds
+ * no more of the household than it needed.
+ */
+export async function fulfilClaim(viewer: Viewer, input: FulfilClaimData, now: Date = new Date()): Promise<ClaimView> {
+  const claimId = uuidOrThrow(input.claimId, "input.claimId");
+  const delivered = input.deliveredAmount == null ? null : input.deliveredAmount;
+  if (delivered !== null && (!Number.isSafeInteger(delivered) || delivered < 0)) throw ClaimError.atField("INVALID_AMOUNT", "deliveredAmount must be 0 or more", "input.deliveredAmount");
+  const deliveredOn = dateOrThrow(input.deliveredOn, "input.deliveredOn");
+  const evidenceRef = textOrThrow(input.evidenceRef, { field: "input.evidenceRef", min: 1, max: 200 });
+  const today = districtDate(now);
+  const row = await viewer.db.transaction(async (tx) => {
+    const claim = await lockOwnClaim(viewer, tx, claimId);
+    if (daysBetween(today, deliveredOn) > 0 || daysBetween(districtDate(claim.claimedAt), deliveredOn) < 0) {
+      throw ClaimError.atField("INVALID_DELIVERY", `deliveredOn must lie between the claim's day (${districtDate(claim.claimedAt)}) and today (${today})`, "input.deliveredOn");
+    }
+    if (claim.amountFen !== null && delivered === null) throw ClaimError.atField("AMOUNT_REQUIRED", "a claim with an amount records the amount delivered", "input.deliveredAmount");
+    if (claim.amountFen !== null && delivered !== null && delivered > claim.amountFen) {
+      throw ClaimError.atField("INVALID_DELIVERY", "deliveredAmount must not exceed the amount claimed (claim again for more)", "input.deliveredAmount");
+    }
+    assertClaimantText(evidenceRef, { field: "input.evidenceRef", memberNames: await memberNames(tx, claim.householdId) });
+    const unspent = claim.amountFen !== null && delivered !== null ? claim.amountFen - delivered : 0;
+    const capacity = unspent > 0 ? await returnCapacity(tx, claim, 0, unspent, now) : null;
+    await tx.update(needs).set({ status: "FULFILLED", updatedAt: now }).where(and(eq(needs.id, claim.needId), eq(needs.status, "CLAIMED")));
+    if (claim.grantId) await systemRevokeGrant(tx, claim.grantId);
+    const [updated] = await tx
+      .update(claims)
+      .set({ status: "FULFILLED", deliveredAmountFen: delivered, deliveredOn, evidenceRef, fulfilledAt: now, endedAt: now, updatedAt: now })
+      .where(eq(claims.id, claimId))
+      .returning();
+    await appendChangeEntries(
+      tx,
+      [
+        ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claimId, householdId: claim.householdId, before: { status: "ACTIVE" }, after: { status: "FULFILLED", deliveredAmount: delivered, deliveredOn, evidenceRef } }),
+        ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: claim.needId, householdId: claim.householdId, before: { status: "CLAIMED" }, after: { status: "FULFILLED" } }),
+        ...(capacity
+          ? change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: claim.resourceId, householdId: null, before: { budgetClaimed: capacity.before.budgetClaimedFen }, after: { budgetClaimed: capacity.after.budgetClaimedFen } })
+          : []),
+      ],
+      viewer.cipher.auditKey,
+    );
+    return updated!;
+  });
+  return viewer.projector.project(CLAIM_CATALOGUE, claimSource(row), CLAIMANT_VIEW_GRANT);
+}
+
+/** Jurisdiction kinds that follow the claims on needs in their area. */
+const OVERSEERS = new Set(["CIVIL_AFFAIRS", "SUBDISTRICT", "COMMUNITY"]);
+
+/**
+ * 认领记录 — claims by claim number: a claimant's own, or (civil affairs, subdistricts, communities)
+ * those on needs in the caller's area. Anyone else: none.
+ */
+export async function listClaims(viewer: Viewer, args: { status?: ClaimStatus | null; page: PageArgs }): Promise<Page<ClaimView>> {
+  const { principal, projector } = viewer;
+  const page = pageRequest(args.page, NATURAL_KEY);
+  const overseer = OVERSEERS.has(principal.org.kind);
+  const visible = overseer
+    ? sql`exists (select 1 from ${needs} where ${needs.id} = ${claims.needId} and ${needs.areaCode} like ${`${areaPrefix(principal.org.jurisdictionAreaCode)}%`})`
+    : eq(claims.claimantOrgId, principal.org.id);
+  const { rows, totalCount } = await keysetPage({
+    db: viewer.db,
+    table: claims,
+    key: claims.claimNo,
+    where: and(visible, args.status != null ? eq(claims.status, args.status) : undefined),
+    page,
+  });
+  const grant = overseer ? JURISDICTION_GRANT : CLAIMANT_VIEW_GRANT;
+  return toPage({ rows, limit: page.limit, totalCount, keyOf: (r) => r.claimNo, view: (r) => projector.project(CLAIM_CATALOGUE, claimSource(r), grant) });
+}
+

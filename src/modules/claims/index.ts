@@ -1,0 +1,4 @@
+export * from "./claims.enums.js";
+export * from "./claims.table.js";
+export { ClaimError, ClaimErrorReason } from "./claims.errors.js";
+export { CLAIM_CATALOGUE } from "./claims.policy.js";

@@ -1,0 +1,283 @@
+import { and, arrayContains, eq, isNull } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessGrants, accessLog, changeLog, claims, needs, resources } from "../../src/db/schema.js";
+import { districtDate } from "../../src/shared/calendar.js";
+import { databaseKinds } from "../support/databases.js";
+import { errorCodes, startTestHub, type GraphQLResult, type TestHub } from "../support/hub.js";
+
+// The charities' journey (clause 18), first part: a need posted, a project published, the need
+// claimed atomically, the household reached through the claim grant under consent, the delivery
+// recorded; and the rules of each step.
+
+const POST_NEED = `mutation ($input: PostNeedInput!) { postNeed(input: $input) { id needNo status areaCode title householdId householdPseudonym } }`;
+const CANCEL_NEED = `mutation ($id: ID!, $reason: String!) { cancelNeed(id: $id, reason: $reason) { id status } }`;
+const PUBLISH = `mutation ($input: PublishResourceInput!) { publishResource(input: $input) { id resourceNo status slotsLeft budgetLeft } }`;
+const SET_STATUS = `mutation ($id: ID!, $status: ResourceStatus!) { setResourceStatus(id: $id, status: $status) { id status } }`;
+const CLAIM = `mutation ($input: ClaimNeedInput!) { claimNeed(input: $input) { id claimNo status amount needId resourceId householdId dueBy redactions { field } } }`;
+const FULFIL = `mutation ($input: FulfilClaimInput!) { fulfilClaim(input: $input) { id status deliveredAmount deliveredOn evidenceRef } }`;
+const RELEASE = `mutation ($id: ID!, $reason: String!) { releaseClaim(id: $id, reason: $reason) { id status releaseReason } }`;
+const NEED_HOUSEHOLD = `query ($id: ID!) { need(id: $id) { id status householdId household { id members { name idNumber phone } } } }`;
+const RESOURCE = `query ($id: ID!) { resource(id: $id) { slotsLeft budgetLeft } }`;
+const RECORD_CONSENT = `mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { consent { id live } } }`;
+
+type Household = { id: string; areaCode: string; members: Array<{ name: string; phone: string | null; idNumber: string }> };
+
+function ok<T = Record<string, unknown>>(r: GraphQLResult, field: string): T {
+  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  return r.data![field] as T;
+}
+
+function refused(r: GraphQLResult, code: string, reason: string): void {
+  expect(r.data ?? null).toBeNull();
+  expect(errorCodes(r)).toEqual([code]);
+  expect(r.errors![0]!.extensions).toMatchObject({ reason });
+}
+
+describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
+  let t: TestHub;
+  let caseworker: string; // subdistrict window
+  let charity: string;
+  let otherCharity: string;
+  let civil: string;
+  let households: Household[];
+  const today = districtDate(new Date());
+
+  beforeAll(async () => {
+    t = await startTestHub(kind);
+    caseworker = await t.token("QX-JD-DF", "CASEWORKER");
+    civil = await t.token("QX-MZJ", "CASEWORKER");
+    charity = await t.token("CH-ANKANG", "PROJECT_MANAGER");
+    otherCharity = await t.token("CH-CHUNHUI", "PROJECT_MANAGER");
+    const r = await t.exec(caseworker, `{ households(first: 60) { nodes { id areaCode members { name phone idNumber } } } }`);
+    households = (ok<{ nodes: Household[] }>(r, "households")).nodes.filter((h) => h.members.some((m) => m.phone));
+    expect(households.length).toBeGreaterThan(20);
+  });
+  afterAll(() => t?.close());
+
+  let householdCursor = 0;
+  const nextHousehold = () => households[householdCursor++ % households.length]!;
+
+  async function postNeed(overrides: Record<string, unknown> = {}, household = nextHousehold()) {
+    const input = { householdId: household.id, category: "MEDICAL", urgency: "HIGH", title: "需要购买康复辅具", amount: "1500.00", beneficiaryTags: ["elderly"], ...overrides };
+    return ok<{ id: string; needNo: string; status: string; areaCode: string }>(await t.exec(caseworker, POST_NEED, { input }), "postNeed");
+  }
+
+  async function publish(token: string, overrides: Record<string, unknown> = {}) {
+    const input = { kind: "CHARITY_PROJECT", name: "康复辅具援助项目", categories: ["MEDICAL"], serviceAreaCodes: [households[0]!.areaCode.slice(0, 6) + "000000"], capacitySlots: 5, budget: "10000.00", perBeneficiaryCap: "2000.00", startsOn: today, ...overrides };
+    return ok<{ id: string; resourceNo: string; status: string; slotsLeft: number; budgetLeft: string }>(await t.exec(token, PUBLISH, { input }), "publishResource");
+  }
+
+  it("walks the journey: post, publish, claim, reach the household under consent, fulfil", async () => {
+    const household = nextHousehold();
+    const need = await postNeed({}, household);
+    expect(need).toMatchObject({ status: "OPEN", areaCode: household.areaCode });
+    expect(need.needNo).toMatch(/^QXN-\d{6}$/);
+    const resource = await publish(charity);
+    expect(resource).toMatchObject({ status: "ACTIVE", slotsLeft: 5, budgetLeft: "10000.00" });
+    expect(resource.resourceNo).toMatch(/^QXR-\d{4}$/);
+
+    // Before the claim: the charity sees the published need, never its household.
+    const before = ok<{ householdId: string | null; household: unknown }>(await t.exec(charity, NEED_HOUSEHOLD, { id: need.id }), "need");
+    expect(before).toMatchObject({ householdId: null, household: null });
+
+    const claim = ok<{ id: string; claimNo: string; status: string; amount: string; householdId: string | null }>(
+      await t.exec(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "1200.00" } }),
+      "claimNeed",
+    );
+    expect(claim).toMatchObject({ status: "ACTIVE", amount: "1200.00", householdId: null });
+    expect(claim.claimNo).toMatch(/^QXL-\d{6}$/);
+    expect(ok(await t.exec(charity, RESOURCE, { id: resource.id }), "resource")).toEqual({ slotsLeft: 4, budgetLeft: "8800.00" });
+
+    // The claim grant: the household is reachable, names masked and contact withheld until consent.
+    type Reached = { status: string; household: { id: string; members: Array<{ name: string | null; idNumber: string | null; phone: string | null }> } | null };
+    const reached = ok<Reached>(await t.exec(charity, NEED_HOUSEHOLD, { id: need.id }), "need");
+    expect(reached.status).toBe("CLAIMED");
+    expect(reached.household?.id).toBe(household.id);
+    const withPhone = household.members.findIndex((m) => m.phone);
+    const masked = reached.household!.members[withPhone]!;
+    expect(masked.phone).toBeNull();
+    expect(masked.name).not.toBe(household.members[withPhone]!.name);
+    expect(masked.idNumber).not.toBe(household.members[withPhone]!.idNumber);
+    // Another charity reaches nothing.
+    expect(errorCodes(await t.exec(otherCharity, NEED_HOUSEHOLD, { id: need.id }))).toEqual(["NOT_FOUND"]);
+
+    const consent = await t.exec(caseworker, RECORD_CONSENT, {
+      input: { householdId: household.id, recipientOrgCode: "CH-ANKANG", purpose: "康复辅具项目对接", categories: ["IDENTITY", "CONTACT"], expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), evidenceRef: "QX-CONSENT-TEST-0001" },
+    });
+    expect(consent.errors).toBeUndefined();
+    const consented = ok<Reached>(await t.exec(charity, NEED_HOUSEHOLD, { id: need.id }), "need").household!.members[withPhone]!;
+    expect(consented.name).toBe(household.members[withPhone]!.name);
+    expect(consented.phone).toBe(household.members[withPhone]!.phone);
+    expect(consented.idNumber).not.toBe(household.members[withPhone]!.idNumber); // never in full
+
+    const fulfilled = ok(await t.exec(charity, FULFIL, { input: { claimId: claim.id, deliveredAmount: "1000.00", deliveredOn: today, evidenceRef: "RECEIPT-2026-0001" } }), "fulfilClaim");
+    expect(fulfilled).toMatchObject({ status: "FULFILLED", deliveredAmount: "1000.00", deliveredOn: today, evidenceRef: "RECEIPT-2026-0001" });
+    // What was not delivered returns to the budget; the slot stays used; the grant has ended.
+    expect(ok(await t.exec(charity, RESOURCE, { id: resource.id }), "resource")).toEqual({ slotsLeft: 4, budgetLeft: "9000.00" });
+    const after = ok<Reached>(await t.exec(charity, NEED_HOUSEHOLD, { id: need.id }), "need");
+    expect(after).toMatchObject({ status: "FULFILLED", household: null });
+    const live = await t.db.db.select().from(accessGrants).where(and(eq(accessGrants.householdId, household.id), isNull(accessGrants.revokedAt), eq(accessGrants.relationship, "CLAIM")));
+    expect(live).toEqual([]);
+
+    // Every transition is in the change log.
+    const logged = await t.db.db.select({ entityType: changeLog.entityType, field: changeLog.field, newValue: changeLog.newValue }).from(changeLog).where(eq(changeLog.entityId, need.id));
+    expect(logged.filter((e) => e.field === "status").map((e) => e.newValue)).toEqual(["OPEN", "CLAIMED", "FULFILLED"]);
+    const claimLog = await t.db.db.select({ field: changeLog.field, newValue: changeLog.newValue }).from(changeLog).where(eq(changeLog.entityId, claim.id));
+    expect(claimLog.filter((e) => e.field === "status").map((e) => e.newValue)).toEqual(["ACTIVE", "FULFILLED"]);
+
+    // Claims lists: the claimant's own, and civil affairs' for its area.
+    const own = ok<{ nodes: Array<{ id: string; householdId: string | null }> }>(await t.exec(charity, `{ claims(first: 50) { nodes { id householdId } } }`), "claims");
+    expect(own.nodes.map((n) => n.id)).toContain(claim.id);
+    expect(own.nodes.every((n) => n.householdId === null)).toBe(true);
+    const overseen = ok<{ nodes: Array<{ id: string; householdId: string | null }> }>(await t.exec(civil, `{ claims(first: 50) { nodes { id householdId } } }`), "claims");
+    expect(overseen.nodes.find((n) => n.id === claim.id)?.householdId).toBe(household.id);
+    const others = ok<{ nodes: unknown[] }>(await t.exec(otherCharity, `{ claims(first: 50) { nodes { id } } }`), "claims");
+    expect(others.nodes.map((n) => (n as { id: string }).id)).not.toContain(claim.id);
+  });
+
+  it("a claim given back opens the need again, returns the capacity and revokes the grant; it can then be claimed anew", async () => {
+    const need = await postNeed();
+    const resource = await publish(charity, { capacitySlots: 1 });
+    const claim = ok<{ id: string }>(await t.exec(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "500.00" } }), "claimNeed");
+    refused(await t.exec(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "500.00" } }), "CONFLICT", "NEED_ALREADY_CLAIMED");
+    refused(await t.exec(charity, CLAIM, { input: { needId: (await postNeed()).id, resourceId: resource.id, amount: "500.00" } }), "CONFLICT", "RESOURCE_EXHAUSTED");
+    refused(await t.exec(caseworker, CANCEL_NEED, { id: need.id, reason: "重复登记" }), "CONFLICT", "NEED_CLAIMED");
+    refused(await t.exec(charity, RELEASE, { id: claim.id, reason: "联系电话17400001234无人接听" }), "BAD_USER_INPUT", "PERSONAL_DATA_IN_TEXT");
+    const released = ok(await t.exec(charity, RELEASE, { id: claim.id, reason: "项目物资不足，无法按期交付" }), "releaseClaim");
+    expect(released).toMatchObject({ status: "RELEASED", releaseReason: "项目物资不足，无法按期交付" });
+    refused(await t.exec(charity, RELEASE, { id: claim.id, reason: "再次释放" }), "CONFLICT", "CLAIM_NOT_ACTIVE");
+    expect(ok(await t.exec(charity, RESOURCE, { id: resource.id }), "resource")).toEqual({ slotsLeft: 1, budgetLeft: "10000.00" });
+    const [row] = await t.db.db.select({ status: needs.status, claimedBy: needs.claimedByOrgId }).from(needs).where(eq(needs.id, need.id));
+    expect(row).toEqual({ status: "OPEN", claimedBy: null });
+    expect(ok<{ household: unknown }>(await t.exec(charity, NEED_HOUSEHOLD, { id: need.id }), "need").household).toBeNull();
+    const again = ok<{ status: string }>(await t.exec(otherCharity, CLAIM, { input: { needId: need.id, resourceId: (await publish(otherCharity)).id, amount: "500.00" } }), "claimNeed");
+    expect(again.status).toBe("ACTIVE");
+    // Another organization's claim is not found to this one.
+    refused(await t.exec(otherCharity, RELEASE, { id: claim.id, reason: "不是我的认领" }), "NOT_FOUND", "CLAIM_NOT_FOUND");
+  });
+
+  it("refuses claims that do not fit, writing nothing", async () => {
+    const need = await postNeed({ amount: "800.00" });
+    const resource = await publish(charity);
+    const forChildren = (await publish(charity, { eligibilityTags: ["child"] })).id;
+    const counts = async () => ({ claims: await t.db.db.$count(claims), grants: await t.db.db.$count(accessGrants) });
+    const before = await counts();
+    const cases: Array<[Record<string, unknown>, string, string, string?]> = [
+      [{ resourceId: (await publish(otherCharity)).id }, "NOT_FOUND", "RESOURCE_NOT_FOUND"],
+      [{ needId: "00000000-0000-4000-8000-000000000000" }, "NOT_FOUND", "NEED_NOT_FOUND"],
+      [{ amount: null }, "BAD_USER_INPUT", "AMOUNT_REQUIRED"],
+      [{ amount: "2500.00" }, "BAD_USER_INPUT", "AMOUNT_OVER_CAP"],
+      [{ amount: "900.00" }, "BAD_USER_INPUT", "AMOUNT_OVER_NEED"],
+      [{ amount: "-1.00" }, "BAD_USER_INPUT", "INVALID_AMOUNT"],
+      [{ resourceId: (await publish(charity, { categories: ["EDUCATION"] })).id }, "BAD_USER_INPUT", "CATEGORY_NOT_COVERED"],
+      [{ resourceId: forChildren }, "BAD_USER_INPUT", "NOT_ELIGIBLE"],
+      // The check on tags the claimant may not see comes last: no cheaper refusal says whether it passed.
+      [{ resourceId: forChildren, amount: "2500.00" }, "BAD_USER_INPUT", "AMOUNT_OVER_CAP"],
+      [{ resourceId: forChildren, amount: "900.00" }, "BAD_USER_INPUT", "AMOUNT_OVER_NEED"],
+      [{ resourceId: (await publish(charity, { status: "DRAFT" })).id }, "CONFLICT", "RESOURCE_NOT_ACTIVE"],
+      [{ needId: "not-a-uuid" }, "BAD_USER_INPUT", "INVALID_ID"],
+    ];
+    for (const [patch, code, reason] of cases) {
+      refused(await t.exec(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "700.00", ...patch } }), code, reason);
+    }
+    expect(await counts()).toEqual(before);
+    // A refusal on the need's tags is in its household's access log, as a denial.
+    const [posted] = await t.db.db.select({ householdId: needs.householdId }).from(needs).where(eq(needs.id, need.id));
+    const logged = await t.db.db.select({ outcome: accessLog.outcome, operation: accessLog.operation, disclosures: accessLog.disclosures }).from(accessLog).where(arrayContains(accessLog.householdIds, [posted!.householdId]));
+    expect(logged.some((e) => e.outcome === "DENIED" && e.operation.includes("claimNeed") && (e.disclosures ?? "").includes("NOT_ELIGIBLE"))).toBe(true);
+    // Roles and kinds: staff do not claim; a bureau does not claim; a charity does not post needs.
+    expect(errorCodes(await t.exec(await t.token("CH-ANKANG", "STAFF"), CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "700.00" } }))).toEqual(["FORBIDDEN"]);
+    expect(errorCodes(await t.exec(civil, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "700.00" } }))).toEqual(["FORBIDDEN"]);
+    expect(errorCodes(await t.exec(charity, POST_NEED, { input: { householdId: households[0]!.id, category: "MEDICAL", urgency: "LOW", title: "需要帮助的家庭" } }))).toEqual(["FORBIDDEN"]);
+    // A cancelled need cannot be claimed.
+    ok(await t.exec(caseworker, CANCEL_NEED, { id: need.id, reason: "需求已由政府救助覆盖" }), "cancelNeed");
+    refused(await t.exec(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "700.00" } }), "CONFLICT", "NEED_NOT_OPEN");
+  });
+
+  it("validates posted needs: personal data in the title, scope, notes, tags and deadlines", async () => {
+    const household = nextHousehold();
+    const member = household.members[0]!;
+    const before = await t.db.db.$count(needs);
+    const post = (overrides: Record<string, unknown>, token = caseworker) =>
+      t.exec(token, POST_NEED, { input: { householdId: household.id, category: "BASIC_LIVING", urgency: "MEDIUM", title: "冬季生活物资", ...overrides } });
+    refused(await post({ title: `${member.name}家需要冬衣` }), "BAD_USER_INPUT", "PERSONAL_DATA_IN_TEXT");
+    refused(await post({ title: "请联系 174 0000 1234" }), "BAD_USER_INPUT", "PERSONAL_DATA_IN_TEXT");
+    refused(await post({ title: "身份证139999198001011234" }), "BAD_USER_INPUT", "PERSONAL_DATA_IN_TEXT");
+    refused(await post({ description: "户主长期卧床" }), "BAD_USER_INPUT", "NOTE_CATEGORY_REQUIRED");
+    refused(await post({ beneficiaryTags: ["rich"] }), "BAD_USER_INPUT", "UNKNOWN_TAG");
+    refused(await post({ neededBy: "2020-01-01" }), "BAD_USER_INPUT", "INVALID_DEADLINE");
+    refused(await post({ neededBy: "2027-02-30" }), "BAD_USER_INPUT", "INVALID_DATE");
+    refused(await post({ amount: "0.00" }), "BAD_USER_INPUT", "INVALID_AMOUNT");
+    refused(await post({ title: "短" }), "BAD_USER_INPUT", "INVALID_TEXT");
+    refused(await post({ householdId: "00000000-0000-4000-8000-000000000000" }), "NOT_FOUND", "HOUSEHOLD_NOT_FOUND");
+    // Another subdistrict's window cannot post for this household: not found, as if it did not exist.
+    refused(await post({}, await t.token("QX-JD-HP", "CASEWORKER")), "NOT_FOUND", "HOUSEHOLD_NOT_FOUND");
+    // An agency without an assignment on the household: not found either.
+    refused(await post({}, await t.token("SW-HENGXIN", "SOCIAL_WORKER")), "NOT_FOUND", "HOUSEHOLD_NOT_FOUND");
+    expect(await t.db.db.$count(needs)).toBe(before);
+    const posted = ok<{ id: string }>(await post({ description: "户主长期卧床", noteCategory: "HEALTH", neededBy: today }), "postNeed");
+    const [row] = await t.db.db.select({ description: needs.description, noteCategory: needs.noteCategory }).from(needs).where(eq(needs.id, posted.id));
+    expect(row).toEqual({ description: "户主长期卧床", noteCategory: "HEALTH" });
+    // The change log records the note's category, never its text.
+    const logged = await t.db.db.select({ field: changeLog.field, newValue: changeLog.newValue }).from(changeLog).where(eq(changeLog.entityId, posted.id));
+    expect(logged.find((e) => e.field === "note")?.newValue).toBe("[HEALTH]");
+    expect(JSON.stringify(logged)).not.toContain("卧床");
+  });
+
+  it("validates resources and their status changes", async () => {
+    const base = { kind: "CHARITY_PROJECT", name: "助学项目", categories: ["EDUCATION"], serviceAreaCodes: [households[0]!.areaCode], capacitySlots: 3, startsOn: today };
+    const pub = (overrides: Record<string, unknown>, token = charity) => t.exec(token, PUBLISH, { input: { ...base, ...overrides } });
+    const before = await t.db.db.$count(resources);
+    refused(await pub({ kind: "GOVERNMENT_PROGRAM" }), "FORBIDDEN", "RESOURCE_KIND_NOT_YOURS");
+    refused(await pub({ categories: [] }), "BAD_USER_INPUT", "NO_CATEGORIES");
+    refused(await pub({ serviceAreaCodes: ["110101000000"] }), "BAD_USER_INPUT", "INVALID_SERVICE_AREA");
+    refused(await pub({ serviceAreaCodes: ["1301"] }), "BAD_USER_INPUT", "INVALID_SERVICE_AREA");
+    refused(await pub({ capacitySlots: null }), "BAD_USER_INPUT", "INVALID_CAPACITY");
+    refused(await pub({ capacitySlots: 0 }), "BAD_USER_INPUT", "INVALID_CAPACITY");
+    refused(await pub({ budget: "100.00", perBeneficiaryCap: "200.00" }), "BAD_USER_INPUT", "INVALID_CAPACITY");
+    refused(await pub({ endsOn: "2020-01-01" }), "BAD_USER_INPUT", "INVALID_WINDOW");
+    refused(await pub({ eligibilityTags: ["vip"] }), "BAD_USER_INPUT", "UNKNOWN_TAG");
+    expect(await t.db.db.$count(resources)).toBe(before);
+    const education = await t.token("QX-JYJ", "OFFICER");
+    expect(ok<{ status: string }>(await pub({ kind: "GOVERNMENT_PROGRAM", status: "DRAFT" }, education), "publishResource").status).toBe("DRAFT");
+
+    const r = ok<{ id: string }>(await pub({}), "publishResource");
+    expect(ok<{ status: string }>(await t.exec(charity, SET_STATUS, { id: r.id, status: "PAUSED" }), "setResourceStatus").status).toBe("PAUSED");
+    refused(await t.exec(charity, SET_STATUS, { id: r.id, status: "DRAFT" }), "CONFLICT", "INVALID_TRANSITION");
+    refused(await t.exec(otherCharity, SET_STATUS, { id: r.id, status: "CLOSED" }), "NOT_FOUND", "RESOURCE_NOT_FOUND");
+    expect(ok<{ status: string }>(await t.exec(charity, SET_STATUS, { id: r.id, status: "CLOSED" }), "setResourceStatus").status).toBe("CLOSED");
+    refused(await t.exec(charity, SET_STATUS, { id: r.id, status: "ACTIVE" }), "CONFLICT", "INVALID_TRANSITION");
+  });
+
+  // PGlite is one connection: these races are real only on PostgreSQL.
+  it.runIf(kind === "postgres")("100 parallel claims on 10 slots: exactly 10 succeed; 50 parallel claims of one need: exactly 1", async () => {
+    const resource = await publish(charity, { capacitySlots: 10, budget: null, perBeneficiaryCap: null });
+    const posted: string[] = [];
+    for (let i = 0; i < 100; i++) posted.push((await postNeed({ amount: null })).id);
+    const results = await Promise.all(posted.map((needId) => t.exec(charity, CLAIM, { input: { needId, resourceId: resource.id } })));
+    const won = results.filter((r) => !r.errors);
+    expect(won).toHaveLength(10);
+    const lost = results.filter((r) => r.errors);
+    expect(lost.every((r) => errorCodes(r)[0] === "CONFLICT" && r.errors![0]!.extensions?.reason === "RESOURCE_EXHAUSTED")).toBe(true);
+    const [after] = await t.db.db.select({ slotsClaimed: resources.slotsClaimed }).from(resources).where(eq(resources.id, resource.id));
+    expect(after!.slotsClaimed).toBe(10);
+    expect(await t.db.db.$count(claims, eq(claims.resourceId, resource.id))).toBe(10);
+    expect(await t.db.db.$count(needs, and(eq(needs.status, "CLAIMED"), eq(needs.claimedByOrgId, won.length ? (await t.db.db.select({ o: resources.ownerOrgId }).from(resources).where(eq(resources.id, resource.id)))[0]!.o : "")))).toBeGreaterThanOrEqual(10);
+
+    // One need, 50 claimants' attempts across two charities' resources.
+    const need = await postNeed({ amount: null });
+    const a = await publish(charity, { capacitySlots: 100, budget: null, perBeneficiaryCap: null });
+    const b = await publish(otherCharity, { capacitySlots: 100, budget: null, perBeneficiaryCap: null });
+    const race = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => t.exec(i % 2 ? charity : otherCharity, CLAIM, { input: { needId: need.id, resourceId: i % 2 ? a.id : b.id } })),
+    );
+    expect(race.filter((r) => !r.errors)).toHaveLength(1);
+    expect(race.filter((r) => r.errors).every((r) => r.errors![0]!.extensions?.reason === "NEED_ALREADY_CLAIMED")).toBe(true);
+    const held = await t.db.db.select({ slotsClaimed: resources.slotsClaimed }).from(resources).where(eq(resources.id, a.id));
+    const heldB = await t.db.db.select({ slotsClaimed: resources.slotsClaimed }).from(resources).where(eq(resources.id, b.id));
+    expect(held[0]!.slotsClaimed + heldB[0]!.slotsClaimed).toBe(1);
+    expect(await t.db.db.$count(claims, eq(claims.needId, need.id))).toBe(1);
+    const grants = await t.db.db.select().from(accessGrants).where(and(eq(accessGrants.relationship, "CLAIM"), isNull(accessGrants.revokedAt), eq(accessGrants.sourceRef, `claim:${(await t.db.db.select({ id: claims.id }).from(claims).where(eq(claims.needId, need.id)))[0]!.id}`)));
+    expect(grants).toHaveLength(1);
+  }, 60_000);
+});
