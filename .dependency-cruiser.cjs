@@ -52,7 +52,7 @@ const LAYERS = [
   {
     name: "roots",
     doc: "composition roots: context factory, schema, server, main (and its first import, library-mode), the audit checkpoint schedule, CLIs, generated documents",
-    path: ["^src/(main|library-mode|server|schema|context|checkpoint-schedule)\\.ts$", "^src/cli/", "^src/docs/"],
+    path: ["^src/(main|library-mode|server|schema|context|checkpoint-schedule|claim-expiry-schedule)\\.ts$", "^src/cli/", "^src/docs/"],
     pathNot: [GRAPHQL_FILE],
   },
   {

@@ -20,6 +20,7 @@ import { isDatabaseEmpty, seedDemoDistrict } from "./demo/seed.js";
 import { createLogger } from "./logger.js";
 import { fieldCipherFromConfig } from "./privacy/crypto.js";
 import { CheckpointSchedule } from "./checkpoint-schedule.js";
+import { ClaimExpirySchedule } from "./claim-expiry-schedule.js";
 import { buildHubSchema } from "./schema.js";
 import { createHub } from "./server.js";
 
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
     idempotency: config.idempotency,
   });
   const { url } = await hub.listen(config.port, config.host);
+  const claimExpiry = new ClaimExpirySchedule({ db: db.db, auditKey: cipher.auditKey, intervalSeconds: config.claimExpirySweepSeconds, logger });
+  claimExpiry.start();
   logger.info(
     {
       url,
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     hub
       .stop()
+      .then(() => claimExpiry.stop())
       .then(() => db.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {

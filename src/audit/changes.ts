@@ -1,6 +1,12 @@
-import type { Principal } from "../auth/principal.js";
 import type { EntityCatalogue } from "../privacy/project.js";
 import type { ChangeEntry } from "./change-log.js";
+
+/** Who made a change: a caller (its Principal), or the hub itself for a scheduled transition. */
+export interface ChangeActor {
+  readonly subject: string;
+  readonly role: string;
+  readonly org: { readonly code: string };
+}
 
 /**
  * Change-log entries for the fields that differ between `before` (null for a new record) and
@@ -8,7 +14,7 @@ import type { ChangeEntry } from "./change-log.js";
  * changed, never to what.
  */
 export function changeEntriesFor<S extends object>(args: {
-  principal: Principal;
+  principal: ChangeActor;
   requestId: string;
   catalogue: EntityCatalogue<S>;
   entityId: string;

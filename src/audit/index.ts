@@ -8,6 +8,7 @@ export {
   computeEntryHash,
   GENESIS_HASH,
   type ChainContent,
+  type ChainKey,
   type ChainValue,
 } from "./chain.js";
 export {
@@ -43,5 +44,5 @@ export { loadOrCreateSigningKeyFile, readSigningKeyFile } from "./signing-key.js
 export { certificatesFromPem, rfc3161Timestamper, TimestampError, type Timestamper } from "./timestamp.js";
 export { AccessRecorder, type ShownFields } from "./recorder.js";
 export { shownFields } from "./selection.js";
-export { changeEntriesFor } from "./changes.js";
+export { changeEntriesFor, type ChangeActor } from "./changes.js";
 export { accessLog, changeLog, type AccessLogRow, type ChangeLogRow } from "./audit.table.js";

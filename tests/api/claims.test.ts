@@ -1,6 +1,9 @@
 import { and, arrayContains, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessGrants, accessLog, changeLog, claims, needs, resources } from "../../src/db/schema.js";
+import { pino } from "pino";
+import { ClaimExpirySchedule } from "../../src/claim-expiry-schedule.js";
+import { CLAIM_EXPIRY_ACTOR, expireDueClaims } from "../../src/modules/claims/index.js";
 import { districtDate } from "../../src/shared/calendar.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type GraphQLResult, type TestHub } from "../support/hub.js";
@@ -280,4 +283,52 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     const grants = await t.db.db.select().from(accessGrants).where(and(eq(accessGrants.relationship, "CLAIM"), isNull(accessGrants.revokedAt), eq(accessGrants.sourceRef, `claim:${(await t.db.db.select({ id: claims.id }).from(claims).where(eq(claims.needId, need.id)))[0]!.id}`)));
     expect(grants).toHaveLength(1);
   }, 60_000);
+
+  it("expires unfulfilled claims past their due date, once, as a release would — and the schedule sweeps at start", async () => {
+    const need = await postNeed();
+    const resource = await publish(charity, { capacitySlots: 2 });
+    const claim = ok<{ id: string; dueBy: string }>(await t.exec(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "300.00" } }), "claimNeed");
+    const due = new Date(claim.dueBy);
+    expect(Math.round((due.getTime() - Date.now()) / 86_400_000)).toBe(30);
+    // Not yet due: untouched.
+    await expireDueClaims(t.db.db, t.cipher.auditKey, new Date(due.getTime() - 60_000));
+    expect((await t.db.db.select({ status: claims.status }).from(claims).where(eq(claims.id, claim.id)))[0]!.status).toBe("ACTIVE");
+
+    const after = new Date(due.getTime() + 1000);
+    // Two sweeps at once (two hub instances): each due claim is expired by exactly one of them.
+    const [a, b] = await Promise.all([expireDueClaims(t.db.db, t.cipher.auditKey, after), expireDueClaims(t.db.db, t.cipher.auditKey, after)]);
+    expect(a + b).toBeGreaterThanOrEqual(1);
+    expect(await expireDueClaims(t.db.db, t.cipher.auditKey, after)).toBe(0);
+    const [row] = await t.db.db.select().from(claims).where(eq(claims.id, claim.id));
+    expect(row).toMatchObject({ status: "EXPIRED", releaseReason: null });
+    expect(row!.endedAt).toEqual(after);
+    expect((await t.db.db.select({ status: needs.status, claimedBy: needs.claimedByOrgId }).from(needs).where(eq(needs.id, need.id)))[0]).toEqual({ status: "OPEN", claimedBy: null });
+    expect(ok(await t.exec(charity, RESOURCE, { id: resource.id }), "resource")).toEqual({ slotsLeft: 2, budgetLeft: "10000.00" });
+    const [grant] = await t.db.db.select().from(accessGrants).where(eq(accessGrants.sourceRef, `claim:${claim.id}`));
+    expect(grant!.revokedAt).not.toBeNull();
+    const logged = await t.db.db.select({ subject: changeLog.subject, orgCode: changeLog.orgCode, field: changeLog.field, newValue: changeLog.newValue }).from(changeLog).where(eq(changeLog.entityId, claim.id));
+    expect(logged.filter((e) => e.field === "status")).toEqual([
+      { subject: expect.any(String), orgCode: "CH-ANKANG", field: "status", newValue: "ACTIVE" },
+      { subject: CLAIM_EXPIRY_ACTOR.subject, orgCode: "HUB", field: "status", newValue: "EXPIRED" },
+    ]);
+    refused(await t.exec(charity, FULFIL, { input: { claimId: claim.id, deliveredAmount: "300.00", deliveredOn: today, evidenceRef: "RECEIPT-LATE" } }), "CONFLICT", "CLAIM_NOT_ACTIVE");
+
+    // The schedule: a sweep at start (what fell due while the hub was down), then one per tick.
+    const second = ok<{ id: string; dueBy: string }>(await t.exec(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "300.00" } }), "claimNeed");
+    let tick: (() => void) | undefined;
+    const schedule = new ClaimExpirySchedule({
+      db: t.db.db,
+      auditKey: t.cipher.auditKey,
+      intervalSeconds: 60,
+      logger: pino({ level: "silent" }),
+      ticker: { every: (_ms, f) => ((tick = f), () => (tick = undefined)) },
+      now: () => new Date(new Date(second.dueBy).getTime() + 1000),
+    });
+    schedule.start();
+    await schedule.settled();
+    expect((await t.db.db.select({ status: claims.status }).from(claims).where(eq(claims.id, second.id)))[0]!.status).toBe("EXPIRED");
+    expect(tick).toBeTypeOf("function");
+    await schedule.stop();
+    expect(tick).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, like, sql } from "drizzle-orm";
-import { appendChangeEntries, changeEntriesFor, type ChangeEntry } from "../../audit/index.js";
+import { and, eq, inArray, like, lte, sql } from "drizzle-orm";
+import { appendChangeEntries, changeEntriesFor, type ChainKey, type ChangeActor, type ChangeEntry } from "../../audit/index.js";
 import type { Viewer } from "../../context.type.js";
 import type { Database } from "../../db/client.js";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
@@ -210,22 +210,69 @@ export async function releaseClaim(viewer: Viewer, args: { id: string; reason: s
   const row = await viewer.db.transaction(async (tx) => {
     const claim = await lockOwnClaim(viewer, tx, claimId);
     assertClaimantText(reason, { field: "reason", memberNames: await memberNames(tx, claim.householdId) });
-    const capacity = await returnCapacity(tx, claim, 1, claim.amountFen ?? 0, now);
-    await tx.update(needs).set({ status: "OPEN", claimedByOrgId: null, updatedAt: now }).where(and(eq(needs.id, claim.needId), eq(needs.status, "CLAIMED")));
-    if (claim.grantId) await systemRevokeGrant(tx, claim.grantId);
-    const [updated] = await tx.update(claims).set({ status: "RELEASED", releaseReason: reason, endedAt: now, updatedAt: now }).where(eq(claims.id, claimId)).returning();
-    await appendChangeEntries(
-      tx,
-      [
-        ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claimId, householdId: claim.householdId, before: { status: "ACTIVE" }, after: { status: "RELEASED", releaseReason: reason } }),
-        ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: claim.needId, householdId: claim.householdId, before: { status: "CLAIMED" }, after: { status: "OPEN" } }),
-        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: claim.resourceId, householdId: null, before: { slotsClaimed: capacity.before.slotsClaimed, budgetClaimed: capacity.before.budgetClaimedFen }, after: { slotsClaimed: capacity.after.slotsClaimed, budgetClaimed: capacity.after.budgetClaimedFen } }),
-      ],
-      viewer.cipher.auditKey,
-    );
-    return updated!;
+    return endClaim(tx, claim, { status: "RELEASED", reason, actor: viewer.principal, requestId: viewer.requestId, auditKey: viewer.cipher.auditKey, now });
   });
   return viewer.projector.project(CLAIM_CATALOGUE, claimSource(row), CLAIMANT_VIEW_GRANT);
+}
+
+/**
+ * Ends an active, locked claim without delivery (released by its claimant, or expired): the need is
+ * open again, the slot and the amount go back to the resource, the grant is revoked; all in the
+ * change log, in the caller's transaction.
+ */
+async function endClaim(
+  tx: Database,
+  claim: ClaimRow,
+  args: { status: "RELEASED" | "EXPIRED"; reason: string | null; actor: ChangeActor; requestId: string; auditKey: ChainKey; now: Date },
+): Promise<ClaimRow> {
+  const { now } = args;
+  const capacity = await returnCapacity(tx, claim, 1, claim.amountFen ?? 0, now);
+  await tx.update(needs).set({ status: "OPEN", claimedByOrgId: null, updatedAt: now }).where(and(eq(needs.id, claim.needId), eq(needs.status, "CLAIMED")));
+  if (claim.grantId) await systemRevokeGrant(tx, claim.grantId);
+  const [updated] = await tx.update(claims).set({ status: args.status, releaseReason: args.reason, endedAt: now, updatedAt: now }).where(eq(claims.id, claim.id)).returning();
+  const by = { principal: args.actor, requestId: args.requestId, at: now };
+  await appendChangeEntries(
+    tx,
+    [
+      ...changeEntriesFor({ ...by, catalogue: CLAIM_CATALOGUE, entityId: claim.id, householdId: claim.householdId, before: { status: "ACTIVE" }, after: { status: args.status, ...(args.reason !== null ? { releaseReason: args.reason } : {}) } }),
+      ...changeEntriesFor({ ...by, catalogue: NEED_CATALOGUE, entityId: claim.needId, householdId: claim.householdId, before: { status: "CLAIMED" }, after: { status: "OPEN" } }),
+      ...changeEntriesFor({ ...by, catalogue: RESOURCE_CATALOGUE, entityId: claim.resourceId, householdId: null, before: { slotsClaimed: capacity.before.slotsClaimed, budgetClaimed: capacity.before.budgetClaimedFen }, after: { slotsClaimed: capacity.after.slotsClaimed, budgetClaimed: capacity.after.budgetClaimedFen } }),
+    ],
+    args.auditKey,
+  );
+  return updated!;
+}
+
+/** The hub itself, as the actor of the transitions its schedule makes (in the change log). */
+export const CLAIM_EXPIRY_ACTOR: ChangeActor = Object.freeze({ subject: "hub:claim-expiry", role: "SYSTEM", org: Object.freeze({ code: "HUB" }) });
+
+/**
+ * 认领过期 — ends every active claim past its `dueBy` (oldest first, at most `limit` a call), each in
+ * its own transaction, as a release would: the need opens again, capacity returns, the grant is
+ * revoked. Driven by the claims' own rows, so a restart loses nothing: the next sweep finds what is
+ * due. On PostgreSQL several hub instances may sweep at once: `SKIP LOCKED` hands each claim to one,
+ * and a claim its claimant is fulfilling at that moment is left to that transaction.
+ */
+export async function expireDueClaims(db: Database, auditKey: ChainKey, now: Date = new Date(), limit = 100): Promise<number> {
+  const requestId = `claim-expiry:${randomUUID()}`;
+  let expired = 0;
+  while (expired < limit) {
+    const ended = await db.transaction(async (tx) => {
+      const [claim] = await tx
+        .select()
+        .from(claims)
+        .where(and(eq(claims.status, "ACTIVE"), lte(claims.dueBy, now)))
+        .orderBy(claims.dueBy)
+        .limit(1)
+        .for("update", { skipLocked: true });
+      if (!claim) return false;
+      await endClaim(tx, claim, { status: "EXPIRED", reason: null, actor: CLAIM_EXPIRY_ACTOR, requestId, auditKey, now });
+      return true;
+    });
+    if (!ended) break;
+    expired++;
+  }
+  return expired;
 }
 
 /**
