@@ -56,6 +56,7 @@ const EnvSchema = z.object({
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_REQUEST_LIMITS.maxConcurrent),
   HEAVY_QUERY_COST: z.coerce.number().int().min(1).max(100_000_000).default(DEFAULT_REQUEST_LIMITS.heavyCost),
   HEAVY_QUERIES_AT_ONCE: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_REQUEST_LIMITS.heavyAtOnce),
+  PUBLIC_MIN_CELL: z.coerce.number().int().min(2).max(1_000).default(5),
   CLAIM_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   IDEMPOTENCY_WAIT_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
@@ -99,6 +100,8 @@ export interface Config {
   readonly idempotency: IdempotencyConfig;
   /** Seconds between sweeps that expire claims past their due date (src/claim-expiry-schedule.ts); 0 → none. */
   readonly claimExpirySweepSeconds: number;
+  /** Public disclosure (fulfilledNeeds, conduct summaries): cells counting fewer records are suppressed. */
+  readonly publicMinCell: number;
 }
 
 /** Retry-safe mutations with an `Idempotency-Key` header (src/modules/idempotency). */
@@ -201,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: Object.freeze({ behindTls: behindTls.data, corsOrigins: Object.freeze([...e.CORS_ORIGINS.map((o) => o.toLowerCase())]) }),
     idempotency: Object.freeze({ ttlHours: e.IDEMPOTENCY_TTL_HOURS, waitSeconds: e.IDEMPOTENCY_WAIT_SECONDS }),
     claimExpirySweepSeconds: e.CLAIM_EXPIRY_SWEEP_SECONDS,
+    publicMinCell: e.PUBLIC_MIN_CELL,
     audit,
   });
 }

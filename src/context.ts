@@ -15,6 +15,9 @@ import { householdScope } from "./privacy/scope.js";
 import type { Deadline } from "./shared/graphql/deadline.js";
 import { Lane } from "./shared/turns.js";
 
+/** Statistical disclosure control's threshold rule: no published cell counts fewer than 5 records. */
+export const DEFAULT_PUBLIC_MIN_CELL = 5;
+
 // Composition root of one request: the verified caller, fresh loaders (never shared across requests
 // or callers) and the projector that caches this caller's policy decisions.
 
@@ -37,6 +40,8 @@ export function createContext(args: {
   lookups: LookupLimiter;
   checkpointEvidence?: (() => Promise<CheckpointEvidence>) | null;
   deadline?: Deadline | null;
+  /** Published cells counting fewer records are suppressed; default DEFAULT_PUBLIC_MIN_CELL. */
+  publicMinCell?: number;
 }): HubContext {
   const { requestId, db, cipher, principal, lookups } = args;
   const audit = new AccessRecorder();
@@ -45,6 +50,7 @@ export function createContext(args: {
   const projector = principal ? new Projector(principal, audit) : null;
   return {
     requestId,
+    publicReader: { db, minCell: args.publicMinCell ?? DEFAULT_PUBLIC_MIN_CELL },
     principal,
     authError: args.authError ?? null,
     viewer: principal

@@ -53,8 +53,17 @@ export interface Viewer {
   readonly checkpointEvidence: (() => Promise<CheckpointEvidence>) | null;
 }
 
+/** What operations open to everyone read through: aggregates only, never a household's record. */
+export interface PublicReader {
+  readonly db: Database;
+  /** Published cells counting fewer records than this are suppressed (PUBLIC_MIN_CELL). */
+  readonly minCell: number;
+}
+
 export interface HubContext {
   readonly requestId: string;
+  /** For public operations (信息公开), with or without a token. */
+  readonly publicReader: PublicReader;
   readonly principal: Principal | null;
   /** A token was sent but failed verification; operations report it. */
   readonly authError: AuthError | null;

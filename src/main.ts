@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     checkpoints: { schedule, evidence: () => loadCheckpointEvidence(sink, tsaTrustAnchors) },
     lookupLimit: { points: config.lookupsPerMinute, durationSeconds: 60 },
     shutdownGraceMs: config.shutdownGraceSeconds * 1000,
+    publicMinCell: config.publicMinCell,
     limits: config.limits,
     requestLimits: config.requestLimits,
     production: config.env === "production",

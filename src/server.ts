@@ -42,6 +42,8 @@ export interface HubOptions {
   readonly now?: () => Date;
   /** How long stop() lets in-flight requests finish before cutting connections (default 15 s). */
   readonly shutdownGraceMs?: number;
+  /** Public disclosure: cells counting fewer records are suppressed (default 5). */
+  readonly publicMinCell?: number;
   /** Lookups by identifier allowed per caller and period (default 30 a minute). */
   readonly lookupLimit?: LookupLimit;
   /** Operation limits (aliases, depth, directives, tokens, cost); default DEFAULT_OPERATION_LIMITS. */
@@ -271,7 +273,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
         await consumeRateOrThrow(null, request.clientAddress);
-        return createContext({ requestId, db: database, cipher: options.cipher, principal: null, authError: err, lookups, deadline });
+        return createContext({ requestId, db: database, cipher: options.cipher, principal: null, authError: err, lookups, deadline, publicMinCell: options.publicMinCell });
       }
       // The organization register could not be read: the caller should retry, not report a bug.
       if (isDatabaseUnavailable(err)) {
@@ -293,6 +295,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       checkpointEvidence: options.checkpoints?.evidence ?? null,
       lookups,
       deadline,
+      publicMinCell: options.publicMinCell,
     });
   }
 

@@ -12,3 +12,8 @@ export function viewerOf(ctx: Pick<HubContext, "viewer" | "authError">): Viewer 
 export function CurrentViewer() {
   return createParameterDecorator<HubContext>(({ context }) => viewerOf(context));
 }
+
+/** Resolver parameter of a public operation: the reader of aggregates, with or without a token. */
+export function PublicData() {
+  return createParameterDecorator<HubContext>(({ context }) => context.publicReader);
+}

@@ -1,6 +1,6 @@
-import { and, arrayContains, eq, isNull } from "drizzle-orm";
+import { and, arrayContains, eq, inArray, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessGrants, accessLog, changeLog, claims, needs, resources } from "../../src/db/schema.js";
+import { accessGrants, accessLog, changeLog, claims, needs, organizations, resources } from "../../src/db/schema.js";
 import { pino } from "pino";
 import { ClaimExpirySchedule } from "../../src/claim-expiry-schedule.js";
 import { CLAIM_EXPIRY_ACTOR, expireDueClaims } from "../../src/modules/claims/index.js";
@@ -330,5 +330,53 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     expect(tick).toBeTypeOf("function");
     await schedule.stop();
     expect(tick).toBeUndefined();
+  });
+
+  it("publishes fulfilments by closed month without a token, suppressing small cells; keeps each charity's conduct record", async () => {
+    const lastMonth = districtDate(new Date(Date.now() - 35 * 86_400_000)).slice(0, 7);
+    const fulfil = async (token: string, n: number) => {
+      const resource = await publish(token, { capacitySlots: 20 });
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const need = await postNeed({ category: "MEDICAL" });
+        const claim = ok<{ id: string }>(await t.exec(token, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "100.00" } }), "claimNeed");
+        ok(await t.exec(token, FULFIL, { input: { claimId: claim.id, deliveredAmount: "100.00", deliveredOn: today, evidenceRef: `RECEIPT-${i}` } }), "fulfilClaim");
+        ids.push(claim.id);
+      }
+      // As if delivered last month: only closed months are published.
+      await t.db.db.update(claims).set({ fulfilledAt: new Date(Date.parse(`${lastMonth}-15T04:00:00Z`)) }).where(inArray(claims.id, ids));
+    };
+    await fulfil(charity, 6);
+    await fulfil(otherCharity, 2);
+
+    const REPORT = `query ($from: String!, $to: String!) { fulfilledNeeds(from: $from, to: $to) { minCell suppressedCells cells { month category areaCode charityCode fulfilled amountDelivered } } }`;
+    const report = ok<{ minCell: number; suppressedCells: number; cells: Array<Record<string, unknown>> }>(await t.exec(null, REPORT, { from: lastMonth, to: lastMonth }), "fulfilledNeeds");
+    expect(report.minCell).toBe(5);
+    expect(report.cells).toEqual([{ month: lastMonth, category: "MEDICAL", areaCode: households[0]!.areaCode.slice(0, 6) + "000000", charityCode: "CH-ANKANG", fulfilled: 6, amountDelivered: "600.00" }]);
+    expect(report.suppressedCells).toBe(1);
+    // The current month is not published; bad months are refused with a reason.
+    const current = today.slice(0, 7);
+    refused(await t.exec(null, REPORT, { from: current, to: current }), "BAD_USER_INPUT", "INVALID_DATE");
+    refused(await t.exec(null, REPORT, { from: "2026-13", to: "2026-13" }), "BAD_USER_INPUT", "INVALID_DATE");
+    refused(await t.exec(null, REPORT, { from: "2020-01", to: lastMonth }), "BAD_USER_INPUT", "INVALID_DATE");
+
+    const CONDUCT = `query ($code: String!) { charityConduct(orgCode: $code) { charityCode claims fulfilled released expired active amountDelivered medianDaysToFulfil shareOnTime } }`;
+    const own = ok<{ claims: number; fulfilled: number; amountDelivered: string; shareOnTime: number; medianDaysToFulfil: number }>(await t.exec(charity, CONDUCT, { code: "CH-ANKANG" }), "charityConduct");
+    const [counted] = await t.db.db
+      .select({ all: sql<number>`count(*)::int`, fulfilled: sql<number>`(count(*) filter (where ${claims.status} = 'FULFILLED'))::int` })
+      .from(claims)
+      .innerJoin(organizations, eq(organizations.id, claims.claimantOrgId))
+      .where(eq(organizations.code, "CH-ANKANG"));
+    expect(own).toMatchObject({ claims: counted!.all, fulfilled: counted!.fulfilled, shareOnTime: 1 });
+    expect(own.fulfilled).toBeGreaterThanOrEqual(7);
+    expect(ok<{ claims: number }>(await t.exec(civil, CONDUCT, { code: "CH-CHUNHUI" }), "charityConduct").claims).toBeGreaterThanOrEqual(2);
+    refused(await t.exec(charity, CONDUCT, { code: "CH-CHUNHUI" }), "NOT_FOUND", "CHARITY_NOT_FOUND");
+    refused(await t.exec(civil, CONDUCT, { code: "QX-MZJ" }), "NOT_FOUND", "CHARITY_NOT_FOUND");
+    expect(errorCodes(await t.exec(caseworker, CONDUCT, { code: "CH-ANKANG" }))).toEqual(["FORBIDDEN"]);
+
+    const SUMMARY = `query ($code: String!) { charityConductSummary(orgCode: $code) { fulfilled amountDelivered shareOnTime figuresSuppressed } }`;
+    expect(ok(await t.exec(null, SUMMARY, { code: "CH-ANKANG" }), "charityConductSummary")).toMatchObject({ fulfilled: own.fulfilled, amountDelivered: own.amountDelivered, figuresSuppressed: false });
+    const small = ok<Record<string, unknown>>(await t.exec(null, SUMMARY, { code: "CH-CHUNHUI" }), "charityConductSummary");
+    expect(small).toMatchObject({ amountDelivered: null, shareOnTime: null, figuresSuppressed: true });
   });
 });

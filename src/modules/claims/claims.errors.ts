@@ -7,6 +7,8 @@ export const ClaimErrorReason = defineReasons({
   RESOURCE_NOT_FOUND: "NOT_FOUND",
   /** The need: missing or outside the claimant's area. */
   NEED_NOT_FOUND: "NOT_FOUND",
+  /** No charity or volunteer organization with the code (among those the caller may see). */
+  CHARITY_NOT_FOUND: "NOT_FOUND",
   NEED_ALREADY_CLAIMED: "CONFLICT",
   /** Cancelled or fulfilled: nothing to claim. */
   NEED_NOT_OPEN: "CONFLICT",

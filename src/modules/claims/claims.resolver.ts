@@ -1,12 +1,13 @@
 import { Arg, Args, ID, Mutation, Query, Resolver } from "type-graphql";
-import { Allow } from "../../auth/allow.js";
-import { CurrentViewer } from "../../auth/viewer.js";
-import type { Viewer } from "../../context.type.js";
+import { Allow, PUBLIC } from "../../auth/allow.js";
+import { CurrentViewer, PublicData } from "../../auth/viewer.js";
+import type { PublicReader, Viewer } from "../../context.type.js";
+import { charityConduct, charityConductSummary, fulfilledNeeds, type ConductRecord, type FulfilledNeedsReport } from "./claims.disclosure.js";
 import { PageArgs, type Page } from "../../shared/graphql/connection.js";
 import { ClaimStatus } from "./claims.enums.js";
 import { ClaimNeedInput, FulfilClaimInput } from "./claims.input.js";
 import { claimNeed, fulfilClaim, listClaims, releaseClaim, type ClaimView } from "./claims.service.js";
-import { ClaimConnection, ClaimType } from "./claims.type.js";
+import { CharityConductType, ClaimConnection, ClaimType, FulfilledNeedsReportType } from "./claims.type.js";
 
 /** Who claims: charities' project managers and volunteer organizations' coordinators, for their own resources. */
 const CLAIMANTS = { kinds: ["CHARITY", "VOLUNTEER_ORG"], roles: ["PROJECT_MANAGER", "COORDINATOR"] } as const;
@@ -39,5 +40,25 @@ export class ClaimResolver {
     @CurrentViewer() viewer: Viewer,
   ): Promise<Page<ClaimView>> {
     return listClaims(viewer, { status, page });
+  }
+
+  @Allow(PUBLIC)
+  @Query(() => FulfilledNeedsReportType, {
+    description: "慈善信息公开 — fulfilled needs by closed month, category, district and charity; no token needed; cells under the threshold suppressed",
+  })
+  fulfilledNeeds(@Arg("from", () => String) from: string, @Arg("to", () => String) to: string, @PublicData() reader: PublicReader): Promise<FulfilledNeedsReport> {
+    return fulfilledNeeds(reader, { from, to });
+  }
+
+  @Allow(PUBLIC)
+  @Query(() => CharityConductType, { description: "慈善行为记录(公开) — a charity's public summary: counts; amount and timing once past the threshold" })
+  charityConductSummary(@Arg("orgCode", () => String) orgCode: string, @PublicData() reader: PublicReader): Promise<ConductRecord> {
+    return charityConductSummary(reader, orgCode);
+  }
+
+  @Allow({ kinds: ["CIVIL_AFFAIRS", "CHARITY", "VOLUNTEER_ORG"] })
+  @Query(() => CharityConductType, { description: "慈善行为记录 — a charity's full record: civil affairs for any, a charity for itself" })
+  charityConduct(@Arg("orgCode", () => String) orgCode: string, @CurrentViewer() viewer: Viewer): Promise<ConductRecord> {
+    return charityConduct(viewer, orgCode);
   }
 }

@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { NeedCategory } from "../needs/needs.enums.js";
 import type { Grant, View } from "../../privacy/project.js";
 import { RedactionType } from "../../privacy/redaction.type.js";
 import { connectionOf } from "../../shared/graphql/connection.js";
@@ -66,3 +67,81 @@ export class ClaimType implements View<ClaimSource> {
 }
 
 export const ClaimConnection = connectionOf("Claim", ClaimType);
+
+@ObjectType("FulfilledNeedsCell", { description: "One published cell: fulfilments of a month, need category, district and charity" })
+export class FulfilledNeedsCellType {
+  @Field(() => String, { description: "YYYY-MM (China Standard Time)" })
+  month!: string;
+
+  @Field(() => NeedCategory.object)
+  category!: NeedCategory;
+
+  @Field(() => String, { description: "The district's 12-digit division code: no finer area is published" })
+  areaCode!: string;
+
+  @Field(() => String)
+  charityCode!: string;
+
+  @Field(() => String)
+  charityName!: string;
+
+  @Field(() => Int)
+  fulfilled!: number;
+
+  @Field(() => MoneyScalar)
+  amountDelivered!: number;
+}
+
+@ObjectType("FulfilledNeedsReport", { description: "慈善信息公开 — what charities delivered, by closed month; cells under the threshold suppressed" })
+export class FulfilledNeedsReportType {
+  @Field(() => String)
+  from!: string;
+
+  @Field(() => String)
+  to!: string;
+
+  @Field(() => Int, { description: "Cells counting fewer fulfilments are not shown (PUBLIC_MIN_CELL)" })
+  minCell!: number;
+
+  @Field(() => [FulfilledNeedsCellType])
+  cells!: FulfilledNeedsCellType[];
+
+  @Field(() => Int, { description: "How many cells were held back (never what they count)" })
+  suppressedCells!: number;
+}
+
+@ObjectType("CharityConduct", { description: "慈善行为记录 — a charity's record of claims and what came of them" })
+export class CharityConductType {
+  @Field(() => String)
+  charityCode!: string;
+
+  @Field(() => String)
+  charityName!: string;
+
+  @Field(() => Int)
+  claims!: number;
+
+  @Field(() => Int)
+  active!: number;
+
+  @Field(() => Int)
+  fulfilled!: number;
+
+  @Field(() => Int)
+  released!: number;
+
+  @Field(() => Int)
+  expired!: number;
+
+  @Field(() => MoneyScalar, { nullable: true, description: "Total delivered; null in a public summary under the threshold" })
+  amountDelivered!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Median days from claim to fulfilment" })
+  medianDaysToFulfil!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Share of fulfilments by the need's deadline (0–1)" })
+  shareOnTime!: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Public summary: amount and timing held back (fewer fulfilments than the threshold)" })
+  figuresSuppressed?: boolean | null;
+}
