@@ -380,3 +380,36 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     expect(small).toMatchObject({ amountDelivered: null, shareOnTime: null, figuresSuppressed: true });
   });
 });
+
+describe.each(databaseKinds())("claimant text is no free oracle of members' names, on %s", (kind) => {
+  let t: TestHub;
+  afterAll(() => t?.close());
+
+  it("a refusal is a denial in the household's log and, for a charity before consent, costs a lookup", async () => {
+    t = await startTestHub(kind, { lookupLimit: { points: 2, durationSeconds: 60 } });
+    const caseworker = await t.token("QX-JD-DF", "CASEWORKER");
+    const charity = await t.token("CH-ANKANG", "PROJECT_MANAGER");
+    const r = await t.exec(caseworker, `{ households(first: 1) { nodes { id areaCode members { name } } } }`);
+    const household = (r.data!.households as { nodes: Array<{ id: string; areaCode: string; members: Array<{ name: string }> }> }).nodes[0]!;
+    const need = (await t.exec(caseworker, POST_NEED, { input: { householdId: household.id, category: "MEDICAL", urgency: "HIGH", title: "需要购买康复辅具" } })).data!.postNeed as { id: string };
+    const resource = (await t.exec(charity, PUBLISH, { input: { kind: "CHARITY_PROJECT", name: "康复辅具援助", categories: ["MEDICAL"], serviceAreaCodes: [household.areaCode], capacitySlots: 3, startsOn: districtDate(new Date()) } })).data!.publishResource as { id: string };
+    const claim = (await t.exec(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id } })).data!.claimNeed as { id: string };
+
+    // The caseworker reads names in full: its refusals cost nothing.
+    for (let i = 0; i < 3; i++) {
+      refused(await t.exec(caseworker, POST_NEED, { input: { householdId: household.id, category: "MEDICAL", urgency: "LOW", title: `${household.members[0]!.name}需要帮助` } }), "BAD_USER_INPUT", "PERSONAL_DATA_IN_TEXT");
+    }
+    // The charity, before consent, sees masked names: each guess that hits costs one of its 2 lookups.
+    const guess = `${household.members[0]!.name}家无法联系`;
+    refused(await t.exec(charity, RELEASE, { id: claim.id, reason: guess }), "BAD_USER_INPUT", "PERSONAL_DATA_IN_TEXT");
+    refused(await t.exec(charity, RELEASE, { id: claim.id, reason: guess }), "BAD_USER_INPUT", "PERSONAL_DATA_IN_TEXT");
+    refused(await t.exec(charity, RELEASE, { id: claim.id, reason: guess }), "RATE_LIMITED", "LOOKUP_RATE_LIMITED");
+    // An accepted text costs nothing: the release itself still goes through.
+    expect((await t.exec(charity, RELEASE, { id: claim.id, reason: "物资不足，无法按期交付" })).errors).toBeUndefined();
+    const denials = await t.db.db
+      .select({ outcome: accessLog.outcome, disclosures: accessLog.disclosures })
+      .from(accessLog)
+      .where(arrayContains(accessLog.householdIds, [household.id]));
+    expect(denials.filter((e) => e.outcome === "DENIED" && (e.disclosures ?? "").includes("PERSONAL_DATA_IN_TEXT")).length).toBeGreaterThanOrEqual(5);
+  });
+});

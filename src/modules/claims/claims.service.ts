@@ -13,7 +13,7 @@ import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/grap
 import { textOrThrow, uuidOrThrow } from "../../shared/validate.js";
 import { systemGrantAccess, systemRevokeGrant } from "../grants/index.js";
 import { persons } from "../households/index.js";
-import { NEED_CATALOGUE, assertClaimantText, needs } from "../needs/index.js";
+import { NEED_CATALOGUE, checkClaimantText, needs } from "../needs/index.js";
 import { RESOURCE_CATALOGUE, resources } from "../resources/index.js";
 import type { ClaimStatus } from "./claims.enums.js";
 import { ClaimError } from "./claims.errors.js";
@@ -209,7 +209,7 @@ export async function releaseClaim(viewer: Viewer, args: { id: string; reason: s
   const reason = textOrThrow(args.reason, { field: "reason", min: 2, max: 500, multiline: true });
   const row = await viewer.db.transaction(async (tx) => {
     const claim = await lockOwnClaim(viewer, tx, claimId);
-    assertClaimantText(reason, { field: "reason", memberNames: await memberNames(tx, claim.householdId) });
+    await checkClaimantText(viewer, reason, { field: "reason", householdId: claim.householdId, memberNames: await memberNames(tx, claim.householdId) });
     return endClaim(tx, claim, { status: "RELEASED", reason, actor: viewer.principal, requestId: viewer.requestId, auditKey: viewer.cipher.auditKey, now });
   });
   return viewer.projector.project(CLAIM_CATALOGUE, claimSource(row), CLAIMANT_VIEW_GRANT);
@@ -297,7 +297,7 @@ export async function fulfilClaim(viewer: Viewer, input: FulfilClaimData, now: D
     if (claim.amountFen !== null && delivered !== null && delivered > claim.amountFen) {
       throw ClaimError.atField("INVALID_DELIVERY", "deliveredAmount must not exceed the amount claimed (claim again for more)", "input.deliveredAmount");
     }
-    assertClaimantText(evidenceRef, { field: "input.evidenceRef", memberNames: await memberNames(tx, claim.householdId) });
+    await checkClaimantText(viewer, evidenceRef, { field: "input.evidenceRef", householdId: claim.householdId, memberNames: await memberNames(tx, claim.householdId) });
     const unspent = claim.amountFen !== null && delivered !== null ? claim.amountFen - delivered : 0;
     const capacity = unspent > 0 ? await returnCapacity(tx, claim, 0, unspent, now) : null;
     await tx.update(needs).set({ status: "FULFILLED", updatedAt: now }).where(and(eq(needs.id, claim.needId), eq(needs.status, "CLAIMED")));

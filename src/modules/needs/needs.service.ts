@@ -13,7 +13,8 @@ import { NeedError } from "./needs.errors.js";
 import { NEED_CATALOGUE, needSource, type NeedSource } from "./needs.policy.js";
 import { NeedRepository, type NeedFilter } from "./needs.repository.js";
 import { needs } from "./needs.table.js";
-import { assertClaimantText, validateNeedPost, type NeedPostData } from "./needs.validation.js";
+import { assertClaimantText, personalDataIn, validateNeedPost, type NeedPostData } from "./needs.validation.js";
+import { policyAccess, withoutConsentCap } from "../../privacy/policy.js";
 
 export type NeedView = View<NeedSource>;
 
@@ -73,7 +74,7 @@ export async function postNeed(viewer: Viewer, input: NeedPostData, now: Date = 
     throw NeedError.atField("HOUSEHOLD_NOT_FOUND", "household not found", "input.householdId");
   }
   const memberNames = (await viewer.db.select({ name: persons.name }).from(persons).where(eq(persons.householdId, household.id))).map((p) => p.name);
-  assertClaimantText(valid.title, { field: "input.title", memberNames });
+  await checkClaimantText(viewer, valid.title, { field: "input.title", householdId: household.id, memberNames });
   if (valid.caseId) {
     const [c] = await viewer.db.select({ id: cases.id }).from(cases).where(and(eq(cases.id, valid.caseId), eq(cases.householdId, household.id))).limit(1);
     if (!c) throw NeedError.atField("CASE_NOT_OF_HOUSEHOLD", "caseId must name one of the household's cases", "input.caseId");
@@ -149,7 +150,7 @@ export async function cancelNeed(viewer: Viewer, args: { id: string; reason: str
       throw new NeedError("NEED_NOT_FOUND", "need not found");
     }
     const memberNames = (await tx.select({ name: persons.name }).from(persons).where(eq(persons.householdId, found.householdId))).map((p) => p.name);
-    assertClaimantText(reason, { field: "reason", memberNames });
+    await checkClaimantText(viewer, reason, { field: "reason", householdId: found.householdId, memberNames });
     const [updated] = await tx
       .update(needs)
       .set({ status: "CANCELLED", updatedAt: now })
@@ -179,3 +180,18 @@ const NEED_TRANSITION_CATALOGUE = defineCatalogue<{ id: string; householdId: str
   { id: "id", household: "householdId" },
   { id: { category: "BASIC" }, householdId: { category: "BASIC" }, reason: { category: "CASE" } },
 );
+
+/**
+ * The claimant-text rule, for this caller: a refusal is a denial in the household's access log, and a
+ * caller who cannot read the household's names in full (an agency or a charity before consent) pays for
+ * it from its lookup budget — "this text holds a member's name" answers a question about the name, so
+ * it must not be a free oracle. Accepted text costs nothing.
+ */
+export async function checkClaimantText(viewer: Viewer, text: string, args: { field: string; householdId: string; memberNames: readonly string[] }): Promise<void> {
+  if (personalDataIn(text, args.memberNames) === null) return;
+  const { principal } = viewer;
+  viewer.audit.denied("Household", "PERSONAL_DATA_IN_TEXT", args.householdId, args.householdId);
+  const readsNames = policyAccess(principal.org.kind, principal.role, "IDENTITY").access === "FULL" && withoutConsentCap(principal.org.kind, "IDENTITY") === undefined;
+  if (!readsNames) await viewer.lookups.consumeOrThrow(principal);
+  assertClaimantText(text, args);
+}
