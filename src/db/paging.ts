@@ -2,7 +2,7 @@ import { and, asc, count, gt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { PageRequest } from "../shared/graphql/connection.js";
 import type { Database } from "./client.js";
-import { rawRows, selectList } from "./raw-rows.js";
+import { rawRows, selectList, type ReadColumn } from "./raw-rows.js";
 
 /**
  * The total of a list, counted when first asked for — a connection's `totalCount` (a getter, see
@@ -28,7 +28,7 @@ export async function keysetPage<T extends PgTable, R = T["$inferSelect"]>(args:
   key: AnyPgColumn;
   where: SQL | undefined;
   page: PageRequest;
-  columns?: Record<string, AnyPgColumn>;
+  columns?: Record<string, ReadColumn>;
 }): Promise<{ rows: R[]; totalCount: LazyCount }> {
   const { db, table, key, where, page } = args;
   const condition = and(where, page.afterKey ? gt(key, page.afterKey) : undefined);

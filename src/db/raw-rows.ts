@@ -29,8 +29,12 @@ export function plainColumns<C extends Record<string, AnyPgColumn>>(columns: C):
   return columns;
 }
 
+/** What a raw read selects under a property name: a plain column, or an SQL expression whose driver
+ * value is the value (cast it: `…::int`, `…::text[]`). */
+export type ReadColumn = AnyPgColumn | SQL;
+
 /** `"t"."column" as "property", …` */
-export function selectList(columns: Record<string, AnyPgColumn>): SQL {
+export function selectList(columns: Record<string, ReadColumn>): SQL {
   return sql.join(
     Object.entries(columns).map(([property, column]) => sql`${column} as ${sql.identifier(property)}`),
     sql`, `,
@@ -49,10 +53,10 @@ export async function rawRows<R>(db: Database, query: SQL): Promise<R[]> {
  */
 export function columnsFor(
   entity: string,
-  always: Record<string, AnyPgColumn>,
-  byField: Readonly<Record<string, Record<string, AnyPgColumn> | undefined>>,
+  always: Record<string, ReadColumn>,
+  byField: Readonly<Record<string, Record<string, ReadColumn> | undefined>>,
   selects: (entity: string, field: string) => boolean,
-): Record<string, AnyPgColumn> {
+): Record<string, ReadColumn> {
   const columns = { ...always };
   for (const [field, set] of Object.entries(byField)) if (set && selects(entity, field)) Object.assign(columns, set);
   return columns;

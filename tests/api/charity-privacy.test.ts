@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { needs as needsTable, persons } from "../../src/db/schema.js";
+import { cases as casesTable, needs as needsTable, persons } from "../../src/db/schema.js";
 import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
+import { openToCharity } from "../support/coverage.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
 
@@ -73,8 +74,13 @@ describe.each(databaseKinds())("social forces never receive a member's identity 
     type Node = { id: string; status: string; caseId: string | null; householdId: string | null; householdPseudonym: string; beneficiaryTags: string[]; note: unknown; household: unknown; redactions: Array<{ field: string }> };
     const needs = r.data!.needs as { totalCount: number; nodes: Node[] };
     // Published (OPEN or MATCHED) needs of the charity's district, from the demo's fixed seed.
-    const rows = await t.db.db.select({ id: needsTable.id, householdId: needsTable.householdId, status: needsTable.status, tags: needsTable.beneficiaryTags }).from(needsTable);
-    const published = rows.filter((n) => n.status === "OPEN" || n.status === "MATCHED");
+    const rows = await t.db.db
+      .select({ id: needsTable.id, householdId: needsTable.householdId, status: needsTable.status, tags: needsTable.beneficiaryTags, category: needsTable.category, amountFen: needsTable.amountFen })
+      .from(needsTable);
+    const caseRows = await t.db.db.select().from(casesTable);
+    // …and open to charity: a need government aid covers in full is not published to charities.
+    const published = rows.filter((n) => (n.status === "OPEN" || n.status === "MATCHED") && openToCharity(n, caseRows));
+    expect(published.length).toBeLessThan(rows.filter((n) => n.status === "OPEN" || n.status === "MATCHED").length);
     expect(needs.totalCount).toBe(published.length);
     const byId = new Map(rows.map((n) => [n.id, n]));
     for (const need of needs.nodes) {
@@ -84,11 +90,8 @@ describe.each(databaseKinds())("social forces never receive a member's identity 
       // protection are dropped; what stays is household composition.
       const stored = byId.get(need.id)!.tags;
       expect(need.beneficiaryTags).toEqual(stored.filter((tag) => tag === "living-alone"));
-      expect(need.redactions.map((x) => x.field)).toEqual(
-        ["householdId", "caseId", "note", ...(stored.some((tag) => tag !== "living-alone") ? ["beneficiaryTags"] : [])].sort((a, b) =>
-          ["householdId", "caseId", "note", "beneficiaryTags"].indexOf(a) - ["householdId", "caseId", "note", "beneficiaryTags"].indexOf(b),
-        ),
-      );
+      // The whole amount and government aid's cover (CASE) are held back: a charity sees the open amount only.
+      expect(need.redactions.map((x) => x.field)).toEqual(["householdId", "caseId", "note", "amount", "governmentCover", ...(stored.some((tag) => tag !== "living-alone") ? ["beneficiaryTags"] : [])]);
     }
     // Two needs of one household do not share a pseudonym: needs cannot be linked into a profile.
     const seen = new Map<string, string>();

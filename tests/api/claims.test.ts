@@ -1,6 +1,6 @@
-import { and, arrayContains, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, arrayContains, eq, inArray, isNull, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessGrants, accessLog, changeLog, claims, needs, organizations, resources } from "../../src/db/schema.js";
+import { accessGrants, accessLog, cases, changeLog, claims, needs, organizations, resources } from "../../src/db/schema.js";
 import { pino } from "pino";
 import { ClaimExpirySchedule } from "../../src/claim-expiry-schedule.js";
 import { CLAIM_EXPIRY_ACTOR, expireDueClaims } from "../../src/modules/claims/index.js";
@@ -250,6 +250,48 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     refused(await t.exec(otherCharity, SET_STATUS, { id: r.id, status: "CLOSED" }), "NOT_FOUND", "RESOURCE_NOT_FOUND");
     expect(ok<{ status: string }>(await t.exec(charity, SET_STATUS, { id: r.id, status: "CLOSED" }), "setResourceStatus").status).toBe("CLOSED");
     refused(await t.exec(charity, SET_STATUS, { id: r.id, status: "ACTIVE" }), "CONFLICT", "INVALID_TRANSITION");
+  });
+
+  it("government aid first: a charity sees and may fill only what approved cases leave open, never the cover itself", async () => {
+    const [covered] = await t.db.db
+      .select({ householdId: cases.householdId, benefit: cases.monthlyBenefitFen })
+      .from(cases)
+      .where(and(eq(cases.type, "MINIMUM_LIVING"), eq(cases.status, "APPROVED"), like(cases.areaCode, "130104001%"), sql`${cases.monthlyBenefitFen} > 0`))
+      .limit(1);
+    const benefit = covered!.benefit!;
+    const [others] = await t.db.db
+      .select({ total: sql<number>`coalesce(sum(${cases.monthlyBenefitFen}), 0)::int` })
+      .from(cases)
+      .where(and(eq(cases.householdId, covered!.householdId), eq(cases.status, "APPROVED"), inArray(cases.type, ["MINIMUM_LIVING", "EXTREME_POVERTY", "LOW_INCOME", "TEMPORARY"])));
+    const cover = others!.total; // every covering case of BASIC_LIVING, this one included
+    expect(cover).toBeGreaterThanOrEqual(benefit);
+    const yuan = (fen: number) => (fen / 100).toFixed(2);
+    const post = async (amountFen: number | null) =>
+      ok<{ id: string }>(
+        await t.exec(caseworker, POST_NEED, { input: { householdId: covered!.householdId, category: "BASIC_LIVING", urgency: "HIGH", title: "冬季生活物资缺口", amount: amountFen === null ? null : yuan(amountFen) } }),
+        "postNeed",
+      );
+    const topUp = await post(cover + 50_000);
+    const full = await post(cover);
+    const inKind = await post(null);
+    const VIEW = `query ($id: ID!) { need(id: $id) { amount openAmount governmentCover { amount assistanceTypes } redactions { field } } }`;
+    const asCaseworker = ok<{ amount: string; openAmount: string; governmentCover: { amount: string; assistanceTypes: string[] } }>(await t.exec(caseworker, VIEW, { id: topUp.id }), "need");
+    expect(asCaseworker).toMatchObject({ amount: yuan(cover + 50_000), openAmount: "500.00", governmentCover: { amount: yuan(cover) } });
+    expect(asCaseworker.governmentCover.assistanceTypes).toContain("MINIMUM_LIVING");
+    const asCharity = ok<{ amount: unknown; openAmount: string; governmentCover: unknown; redactions: Array<{ field: string }> }>(await t.exec(charity, VIEW, { id: topUp.id }), "need");
+    expect(asCharity).toMatchObject({ amount: null, openAmount: "500.00", governmentCover: null });
+    expect(asCharity.redactions.map((r) => r.field)).toEqual(expect.arrayContaining(["amount", "governmentCover"]));
+    // A need government aid covers in full is not charity's: not listed, not found, not claimable.
+    const listed = ok<{ nodes: Array<{ id: string }> }>(await t.exec(charity, `{ needs(first: 100, filter: { category: BASIC_LIVING }) { nodes { id } } }`), "needs").nodes.map((n) => n.id);
+    expect(listed).toContain(topUp.id);
+    expect(listed).toContain(inKind.id);
+    expect(listed).not.toContain(full.id);
+    refused(await t.exec(charity, NEED_HOUSEHOLD, { id: full.id }), "NOT_FOUND", "NEED_NOT_FOUND");
+    const resource = await publish(charity, { categories: ["BASIC_LIVING"], perBeneficiaryCap: "5000.00" });
+    refused(await t.exec(charity, CLAIM, { input: { needId: full.id, resourceId: resource.id, amount: "100.00" } }), "NOT_FOUND", "NEED_NOT_FOUND");
+    // Only the gap: a top-up, never a duplicate of the cover.
+    refused(await t.exec(charity, CLAIM, { input: { needId: topUp.id, resourceId: resource.id, amount: "500.01" } }), "BAD_USER_INPUT", "AMOUNT_OVER_NEED");
+    expect(ok<{ amount: string }>(await t.exec(charity, CLAIM, { input: { needId: topUp.id, resourceId: resource.id, amount: "500.00" } }), "claimNeed").amount).toBe("500.00");
   });
 
   // PGlite is one connection: these races are real only on PostgreSQL.

@@ -5,6 +5,7 @@ import { DEMO_ORGANIZATIONS } from "../../src/demo/organizations.js";
 import { caseSource, CASE_CATALOGUE } from "../../src/modules/cases/cases.policy.js";
 import { HOUSEHOLD_CATALOGUE, PERSON_CATALOGUE, householdSource, personSource } from "../../src/modules/households/households.policy.js";
 import { NEED_CATALOGUE, needSource } from "../../src/modules/needs/needs.policy.js";
+import { withCover } from "../support/coverage.js";
 import { OrgKind, ROLES_BY_ORG_KIND, type Role } from "../../src/modules/organizations/organizations.enums.js";
 import { Projector, type EntityCatalogue, type Grant } from "../../src/privacy/project.js";
 import { kindsThatMay, type HouseholdRead } from "../../src/privacy/purpose.js";
@@ -21,7 +22,7 @@ import { errorCodes, startTestHub, type TestHub } from "../support/hub.js";
 
 type Json = Record<string, unknown>;
 const REDACTIONS = "redactions { field access reason }";
-const SUB: Record<string, string> = { note: "note { category text }" };
+const SUB: Record<string, string> = { note: "note { category text }", governmentCover: "governmentCover { amount assistanceTypes }" };
 const fields = <S extends object>(c: EntityCatalogue<S>) => Object.keys(c.fields).map((f) => SUB[f] ?? f).join(" ");
 const PERSON = `${fields(PERSON_CATALOGUE)} ${REDACTIONS}`;
 const HOUSEHOLD = `${fields(HOUSEHOLD_CATALOGUE)} ${REDACTIONS} members { ${PERSON} }`;
@@ -53,13 +54,14 @@ describe("disclosure sweep: the whole demo district through every list, for ever
     );
     const db = t.db.db;
     const memberRows = await db.select().from(persons);
+    const caseRows = await db.select().from(cases);
     const members = new Map<string, Json[]>();
     for (const p of memberRows) members.set(p.householdId, [...(members.get(p.householdId) ?? []), personSource(p, t.cipher) as unknown as Json]);
     src = {
       households: new Map((await db.select().from(households)).map((h) => [h.id, householdSource(h, t.cipher) as unknown as Json])),
       members,
       cases: new Map((await db.select().from(cases)).map((c) => [c.id, caseSource(c) as unknown as Json])),
-      needs: new Map((await db.select().from(needs)).map((n) => [n.id, needSource(n, t.cipher) as unknown as Json])),
+      needs: new Map((await db.select().from(needs)).map((n) => [n.id, needSource(withCover(n, caseRows), t.cipher) as unknown as Json])),
     };
   });
   afterAll(() => t?.close());
@@ -67,6 +69,10 @@ describe("disclosure sweep: the whole demo district through every list, for ever
   const wire = (type: string, view: Json): Json => {
     const { grant: _grant, ...out } = view;
     for (const [k, v] of Object.entries(out)) if (money.has(`${type}.${k}`) && typeof v === "number") out[k] = fenToYuan(v);
+    // Nested money (a need's government cover): its amount on the wire too.
+    if (type === "Need" && out.governmentCover && typeof (out.governmentCover as Json).amount === "number") {
+      out.governmentCover = { ...(out.governmentCover as Json), amount: fenToYuan((out.governmentCover as Json).amount as number) };
+    }
     return out;
   };
   const sortMembers = (h: Json | null): Json | null =>

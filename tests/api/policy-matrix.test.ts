@@ -10,6 +10,7 @@ import { HOUSEHOLD_CATALOGUE, PERSON_CATALOGUE } from "../../src/modules/househo
 import type { HouseholdSource, PersonSource } from "../../src/modules/households/households.policy.js";
 import { NEED_CATALOGUE } from "../../src/modules/needs/index.js";
 import { needSource, type NeedSource } from "../../src/modules/needs/needs.policy.js";
+import { withCover } from "../support/coverage.js";
 import { OrgKind, ROLES_BY_ORG_KIND, type Role } from "../../src/modules/organizations/index.js";
 import { ENCRYPTED_FIELDS } from "../../src/privacy/crypto.js";
 import { Projector, Sealed, type EntityCatalogue, type Grant } from "../../src/privacy/project.js";
@@ -32,7 +33,7 @@ type Json = Record<string, unknown>;
 // Selections built from the catalogues, so every field the policy knows is asked for.
 const REDACTIONS = "redactions { field access reason }";
 /** Object-valued fields need a selection of their own. */
-const SUBSELECTIONS: Record<string, string> = { note: "note { category text }" };
+const SUBSELECTIONS: Record<string, string> = { note: "note { category text }", governmentCover: "governmentCover { amount assistanceTypes }" };
 const fieldsOf = <S extends object>(catalogue: EntityCatalogue<S>) => Object.keys(catalogue.fields).map((f) => SUBSELECTIONS[f] ?? f).join(" ");
 const PERSON = `${fieldsOf(PERSON_CATALOGUE)} ${REDACTIONS}`;
 const HOUSEHOLD = `${fieldsOf(HOUSEHOLD_CATALOGUE)} ${REDACTIONS} members { ${PERSON} }`;
@@ -207,7 +208,7 @@ describe("policy matrix: every org kind reads one household through every path, 
           nextReviewOn: c.nextReviewOn,
           monthlyBenefit: c.monthlyBenefitFen,
         })),
-      need: needSource(n!, t.cipher),
+      need: needSource(withCover(n!, caseRows), t.cipher),
     };
     plain = {
       idNumbers: memberRows.map((p) => decrypt(p.idNumberEnc, ENCRYPTED_FIELDS.personIdNumber)),
@@ -301,6 +302,9 @@ describe("policy matrix: every org kind reads one household through every path, 
     for (const [field, value] of Object.entries(fields)) {
       if (moneyFields.has(`${type}.${field}`) && typeof value === "number") fields[field] = fenToYuan(value);
     }
+    // Nested money (a need's government cover): its amount on the wire too.
+    const cover = fields.governmentCover as Json | null | undefined;
+    if (cover && typeof cover.amount === "number") fields.governmentCover = { ...cover, amount: fenToYuan(cover.amount) };
     return fields;
   }
 

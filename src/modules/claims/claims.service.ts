@@ -13,7 +13,7 @@ import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/grap
 import { textOrThrow, uuidOrThrow } from "../../shared/validate.js";
 import { systemGrantAccess, systemRevokeGrant } from "../grants/index.js";
 import { persons } from "../households/index.js";
-import { NEED_CATALOGUE, checkClaimantText, needs } from "../needs/index.js";
+import { NEED_CATALOGUE, checkClaimantText, governmentCoverSql, needs, openAmountOf } from "../needs/index.js";
 import { RESOURCE_CATALOGUE, resources } from "../resources/index.js";
 import type { ClaimStatus } from "./claims.enums.js";
 import { ClaimError } from "./claims.errors.js";
@@ -93,12 +93,15 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
         throw new ClaimError("RESOURCE_OUTSIDE_WINDOW", `the resource runs ${resource.startsOn} to ${resource.endsOn ?? "open-ended"}`);
       }
       // The need as the claimant reaches it: inside its area. Locked: a concurrent claim of it waits here.
-      const [need] = await tx
-        .select()
+      const [found] = await tx
+        .select({ need: needs, cover: governmentCoverSql().mapWith(Number) })
         .from(needs)
         .where(and(eq(needs.id, needId), like(needs.areaCode, `${areaPrefix(org.jurisdictionAreaCode)}%`)))
-        .for("update");
-      if (!need) {
+        .for("update", { of: needs });
+      const need = found?.need;
+      // Government aid first: a need it covers in full is not charity's (unpublished to claimants: not found).
+      const open = found ? openAmountOf(found.need.amountFen, found.cover) : null;
+      if (!need || open === 0) {
         viewer.audit.denied("Need", "NOT_IN_SCOPE", needId);
         throw ClaimError.atField("NEED_NOT_FOUND", "need not found", "input.needId");
       }
@@ -114,7 +117,7 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
         throw new ClaimError("CATEGORY_NOT_COVERED", `the resource meets ${resource.categories.join(", ")} needs, not ${need.category}`);
       }
       if (!resource.serviceAreaCodes.some((code) => areaContains(code, need.areaCode))) throw new ClaimError("AREA_NOT_SERVED", "the need lies outside the resource's service areas");
-      if (amount !== null && need.amountFen !== null && amount > need.amountFen) throw ClaimError.atField("AMOUNT_OVER_NEED", "amount is over what the need asks for", "input.amount");
+      if (amount !== null && open !== null && amount > open) throw ClaimError.atField("AMOUNT_OVER_NEED", "amount is over what the need leaves open for charity", "input.amount");
       // Discloses what matching will: whether the need carries one of the tags the resource asked for
       // (a tag the claimant may not see among the need's). A refusal is in the household's access log.
       if (resource.eligibilityTags.length > 0 && !need.beneficiaryTags.some((t) => resource.eligibilityTags.includes(t))) {

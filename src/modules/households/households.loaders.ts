@@ -1,7 +1,7 @@
 import type DataLoader from "dataloader";
 import { and, inArray, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { columnsFor, plainColumns, rawRows, selectList } from "../../db/raw-rows.js";
+import { columnsFor, plainColumns, rawRows, selectList, type ReadColumn } from "../../db/raw-rows.js";
 import type { HouseholdSource, PersonSource } from "./households.policy.js";
 import type { SelectedFields } from "../../privacy/project.js";
 import type { Database } from "../../db/client.js";
@@ -49,12 +49,12 @@ const PERSON_BY_FIELD: { readonly [F in keyof PersonSource]?: Record<string, Any
 };
 
 /** The household columns a view needs under the operation's selection. */
-export function householdColumns(selects: SelectedFields): Record<string, AnyPgColumn> {
+export function householdColumns(selects: SelectedFields): Record<string, ReadColumn> {
   return columnsFor("Household", HOUSEHOLD_ALWAYS, HOUSEHOLD_BY_FIELD, selects);
 }
 
 /** The person columns a view needs under the operation's selection. */
-export function personColumns(selects: SelectedFields): Record<string, AnyPgColumn> {
+export function personColumns(selects: SelectedFields): Record<string, ReadColumn> {
   return columnsFor("Person", PERSON_ALWAYS, PERSON_BY_FIELD, selects);
 }
 

@@ -4,3 +4,4 @@ export { NeedError, NeedErrorReason } from "./needs.errors.js";
 export { NEED_CATALOGUE, TAG_CATEGORY, tagCategory, type NeedNote } from "./needs.policy.js";
 export { assertClaimantText, personalDataIn } from "./needs.validation.js";
 export { checkClaimantText } from "./needs.service.js";
+export { COVERED_BY, governmentCoverSql, openAmountOf, openToCharitySql } from "./needs.coverage.js";

@@ -2,6 +2,7 @@ import type { FieldCipher } from "../../privacy/crypto.js";
 import type { DataCategory } from "../../privacy/categories.js";
 import { Sealed, defineCatalogue } from "../../privacy/project.js";
 import type { BeneficiaryTag, NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
+import { openAmountOf } from "./needs.coverage.js";
 import type { NeedReadRow } from "./needs.table.js";
 
 /** What each beneficiary tag reveals about the household: a tag is shown only where its category is. */
@@ -26,6 +27,13 @@ export function tagCategory(tag: string): DataCategory {
   return (TAG_CATEGORY as Record<string, DataCategory | undefined>)[tag] ?? "PROTECTION";
 }
 
+/** Government aid's cover of a need (needs.coverage.ts). */
+export interface GovernmentCover {
+  /** fen, one month */
+  readonly amount: number;
+  readonly assistanceTypes: readonly string[];
+}
+
 /** The internal note of a need: free text, classed by what it is about. */
 export interface NeedNote {
   readonly category: DataCategory;
@@ -46,8 +54,12 @@ export interface NeedSource {
   urgency: NeedUrgency | null;
   title: string | null;
   note: NeedNote | null;
-  /** fen */
+  /** fen: the whole amount wanted, before government aid (CASE: with the cover, it tells what aid the household gets). */
   amount: number | null;
+  /** fen: what is left for charity after government aid — all a claimant sees of the amount. */
+  openAmount: number | null;
+  /** What the household's approved cases of the covering types pay in a month toward the need. */
+  governmentCover: GovernmentCover | null;
   areaCode: string;
   beneficiaryTags: string[] | null;
   status: NeedStatus;
@@ -55,7 +67,8 @@ export interface NeedSource {
 }
 
 // A need is published for matching: its own facts are BASIC; the link to its household is IDENTITY
-// and to its case CASE; tags and the note reveal the categories they are classed under, item by item.
+// and to its case CASE, and so are its whole amount and government aid's cover of it (together they
+// tell what aid the household receives): a claimant sees the open amount only; tags and the note reveal the categories they are classed under, item by item.
 export const NEED_CATALOGUE = defineCatalogue<NeedSource>("Need", { id: "id", household: "householdId" }, {
   id: { category: "BASIC" },
   needNo: { category: "BASIC" },
@@ -67,7 +80,9 @@ export const NEED_CATALOGUE = defineCatalogue<NeedSource>("Need", { id: "id", ho
   urgency: { category: "BASIC" },
   title: { category: "BASIC" },
   note: { category: "BASIC", itemCategory: (note) => note.category },
-  amount: { category: "BASIC" },
+  amount: { category: "CASE" },
+  openAmount: { category: "BASIC" },
+  governmentCover: { category: "CASE" },
   areaCode: { category: "BASIC" },
   beneficiaryTags: { category: "BASIC", itemCategory: tagCategory },
   status: { category: "BASIC" },
@@ -93,6 +108,11 @@ export function needSource(row: NeedReadRow, cipher: FieldCipher): NeedSource {
     title: row.title ?? null,
     note: row.description != null && row.noteCategory != null ? { category: row.noteCategory, text: row.description } : null,
     amount: row.amountFen ?? null,
+    openAmount: row.governmentCoverFen === undefined ? null : openAmountOf(row.amountFen ?? null, row.governmentCoverFen),
+    governmentCover:
+      row.governmentCoverFen === undefined || row.governmentCoverTypes === undefined || row.governmentCoverTypes.length === 0
+        ? null
+        : { amount: row.governmentCoverFen, assistanceTypes: row.governmentCoverTypes },
     areaCode: row.areaCode,
     beneficiaryTags: row.beneficiaryTags ?? null,
     status: row.status,

@@ -1,8 +1,8 @@
 import { and, eq, getTableColumns, inArray, like, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import { viewColumns } from "../../db/columns.js";
-import { columnsFor, plainColumns } from "../../db/raw-rows.js";
+import { columnsFor, plainColumns, type ReadColumn } from "../../db/raw-rows.js";
+import { governmentCoverSql, governmentCoverTypesSql, openToCharitySql } from "./needs.coverage.js";
 import { keysetPage, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import type { RecordScope } from "../../privacy/scope.js";
@@ -15,7 +15,7 @@ const NEED_COLUMNS = plainColumns(viewColumns(getTableColumns(needs)));
 // Keys, cursor, area and status always; each field's columns when the operation selects it — and the
 // per-item fields' (note, tags) whenever it reads redactions, which list their refused items.
 const NEED_ALWAYS = plainColumns({ id: needs.id, needNo: needs.needNo, householdId: needs.householdId, areaCode: needs.areaCode, status: needs.status });
-const NEED_BY_FIELD: { readonly [F in keyof NeedSource]?: Record<string, AnyPgColumn> } = {
+const NEED_BY_FIELD: { readonly [F in keyof NeedSource]?: Record<string, ReadColumn> } = {
   caseId: plainColumns({ caseId: needs.caseId }),
   recordedByOrgId: plainColumns({ recordedByOrgId: needs.recordedByOrgId }),
   category: plainColumns({ category: needs.category }),
@@ -23,6 +23,8 @@ const NEED_BY_FIELD: { readonly [F in keyof NeedSource]?: Record<string, AnyPgCo
   title: plainColumns({ title: needs.title }),
   note: plainColumns({ description: needs.description, noteCategory: needs.noteCategory }),
   amount: plainColumns({ amountFen: needs.amountFen }),
+  openAmount: { ...plainColumns({ amountFen: needs.amountFen }), governmentCoverFen: governmentCoverSql(), governmentCoverTypes: governmentCoverTypesSql() },
+  governmentCover: { governmentCoverFen: governmentCoverSql(), governmentCoverTypes: governmentCoverTypesSql() },
   beneficiaryTags: plainColumns({ beneficiaryTags: needs.beneficiaryTags }),
   neededBy: plainColumns({ neededBy: needs.neededBy }),
 };
@@ -55,7 +57,8 @@ export class NeedRepository {
       scopeCondition(this.scope, {
         areaCode: needs.areaCode,
         householdId: needs.householdId,
-        published: inArray(needs.status, PUBLISHED_STATUSES),
+        // Published, and open to charity: a need government aid covers in full is not charity's to fill.
+        published: and(inArray(needs.status, PUBLISHED_STATUSES), openToCharitySql()),
         claimedBy: needs.claimedByOrgId,
       }),
       filter.areaCode != null ? like(needs.areaCode, `${filter.areaCode}%`) : undefined,
@@ -75,7 +78,11 @@ export class NeedRepository {
   }
 
   async findById(id: string): Promise<NeedReadRow | null> {
-    const [row] = await this.db.select(NEED_COLUMNS).from(needs).where(this.where({}, eq(needs.id, id))).limit(1);
+    const [row] = await this.db
+      .select({ ...NEED_COLUMNS, governmentCoverFen: governmentCoverSql().mapWith(Number), governmentCoverTypes: governmentCoverTypesSql().mapWith((v: string[]) => v) })
+      .from(needs)
+      .where(this.where({}, eq(needs.id, id)))
+      .limit(1);
     return row ?? null;
   }
 }

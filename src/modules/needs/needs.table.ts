@@ -62,5 +62,9 @@ export const needs = pgTable(
 export type NeedRow = typeof needs.$inferSelect;
 /** What a view is built from: keys, cursor, area and status always, every other column when its field is selected. */
 export type NeedReadRow = Pick<NeedRow, "id" | "needNo" | "householdId" | "areaCode" | "status"> &
-  Partial<Omit<NeedRow, "id" | "needNo" | "householdId" | "areaCode" | "status" | "createdAt" | "updatedAt">>;
+  Partial<Omit<NeedRow, "id" | "needNo" | "householdId" | "areaCode" | "status" | "createdAt" | "updatedAt">> & {
+    /** One month of what the household's covering approved cases pay (needs.coverage.ts), when read. */
+    governmentCoverFen?: number;
+    governmentCoverTypes?: string[];
+  };
 export type NewNeedRow = typeof needs.$inferInsert;

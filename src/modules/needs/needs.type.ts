@@ -5,7 +5,8 @@ import { registerDomainEnum } from "../../shared/graphql/enums.js";
 import { RedactionType } from "../../privacy/redaction.type.js";
 import { MoneyScalar } from "../../shared/graphql/scalars.js";
 import { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
-import type { NeedNote, NeedSource } from "./needs.policy.js";
+import type { GovernmentCover, NeedNote, NeedSource } from "./needs.policy.js";
+import { AssistanceType } from "../cases/cases.enums.js";
 import { DataCategory } from "../../privacy/categories.js";
 
 registerDomainEnum(NeedCategory, "需求类别 — category of need");
@@ -19,6 +20,15 @@ export class NeedNoteType implements NeedNote {
 
   @Field(() => String)
   text!: string;
+}
+
+@ObjectType("NeedGovernmentCover", { description: "Government aid's cover of a need: one month of the covering cases' benefits" })
+export class NeedGovernmentCoverType implements GovernmentCover {
+  @Field(() => MoneyScalar)
+  amount!: number;
+
+  @Field(() => [AssistanceType.object])
+  assistanceTypes!: string[];
 }
 
 @ObjectType("Need", { description: "救助需求 — a household's concrete need, published for matching (clause 18)" })
@@ -53,8 +63,14 @@ export class NeedType implements View<NeedSource> {
   @Field(() => NeedNoteType, { nullable: true, description: "内部备注 — the internal note, shown only to those who may see its category" })
   note!: NeedNoteType | null;
 
-  @Field(() => MoneyScalar, { nullable: true, description: "Estimated amount" })
+  @Field(() => MoneyScalar, { nullable: true, description: "The whole amount wanted, before government aid (CASE: with the cover it tells what aid the household receives)" })
   amount!: number | null;
+
+  @Field(() => MoneyScalar, { nullable: true, description: "待补缺口 — what is left for charity after government aid: all a claimant sees of the amount" })
+  openAmount!: number | null;
+
+  @Field(() => NeedGovernmentCoverType, { nullable: true, description: "政府救助已覆盖 — what the household's approved cases of the covering types pay in a month toward the need (CASE)" })
+  governmentCover!: NeedGovernmentCoverType | null;
 
   @Field(() => String, { nullable: true })
   areaCode!: string | null;
