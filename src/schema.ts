@@ -7,6 +7,7 @@ import { ClaimResolver } from "./modules/claims/claims.resolver.js";
 import { ConsentResolver } from "./modules/consents/consents.resolver.js";
 import { FieldKeysResolver } from "./modules/field-keys/field-keys.resolver.js";
 import { HouseholdResolver } from "./modules/households/households.resolver.js";
+import { MatchingResolver } from "./modules/matching/matching.resolver.js";
 import { NeedResolver } from "./modules/needs/needs.resolver.js";
 import { OrganizationResolver } from "./modules/organizations/organizations.resolver.js";
 import { ResourceResolver } from "./modules/resources/resources.resolver.js";
@@ -19,6 +20,7 @@ export const RESOLVERS = [
   NeedResolver,
   ResourceResolver,
   ClaimResolver,
+  MatchingResolver,
   ConsentResolver,
   AccessLogResolver,
   FieldKeysResolver,

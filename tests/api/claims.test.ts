@@ -79,6 +79,12 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     expect(resource).toMatchObject({ status: "ACTIVE", slotsLeft: 5, budgetLeft: "10000.00" });
     expect(resource.resourceNo).toMatch(/^QXR-\d{4}$/);
 
+    // The charity finds it among its resource's matches, with reasons.
+    const matched = ok<{ nodes: Array<{ need: { id: string }; reasons: string[] }> }>(
+      await t.exec(charity, `query ($id: ID!) { matchesForResource(resourceId: $id, first: 100) { nodes { reasons need { id } } } }`, { id: resource.id }),
+      "matchesForResource",
+    );
+    expect(matched.nodes.find((m) => m.need.id === need.id)?.reasons).toEqual(expect.arrayContaining(["urgency HIGH (紧急)", "covers 100% of the open 1500.00 yuan"]));
     // Before the claim: the charity sees the published need, never its household.
     const before = ok<{ householdId: string | null; household: unknown }>(await t.exec(charity, NEED_HOUSEHOLD, { id: need.id }), "need");
     expect(before).toMatchObject({ householdId: null, household: null });
@@ -292,6 +298,70 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     // Only the gap: a top-up, never a duplicate of the cover.
     refused(await t.exec(charity, CLAIM, { input: { needId: topUp.id, resourceId: resource.id, amount: "500.01" } }), "BAD_USER_INPUT", "AMOUNT_OVER_NEED");
     expect(ok<{ amount: string }>(await t.exec(charity, CLAIM, { input: { needId: topUp.id, resourceId: resource.id, amount: "500.00" } }), "claimNeed").amount).toBe("500.00");
+  });
+
+  it("ranks matches for a resource with reasons, de-identified, in a stable order across pages; and resources for a need, government first", async () => {
+    const household = nextHousehold();
+    const community = household.areaCode;
+    const resource = await publish(charity, { categories: ["REHABILITATION"], serviceAreaCodes: [community], eligibilityTags: ["elderly", "disability"], perBeneficiaryCap: "1000.00" });
+    const post = (o: Record<string, unknown>) => postNeed({ category: "REHABILITATION", beneficiaryTags: ["elderly"], ...o }, household);
+    const critical = await post({ urgency: "CRITICAL", amount: "800.00", title: "急需轮椅" });
+    const low = await post({ urgency: "LOW", amount: "3000.00", title: "康复训练费用" });
+    const inKind = await post({ urgency: "MEDIUM", amount: null, title: "上门康复指导" });
+    const untagged = await post({ urgency: "CRITICAL", amount: "100.00", beneficiaryTags: ["child"], title: "康复器材" });
+    const otherCategory = await postNeed({ category: "EDUCATION", urgency: "CRITICAL", title: "助学需求" }, household);
+
+    const MATCHES = `query ($id: ID!, $after: String) { matchesForResource(resourceId: $id, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { score reasons topUp need { id needNo householdId householdPseudonym household { id } openAmount amount urgency } } } }`;
+    type Match = { score: number; reasons: string[]; topUp: string | null; need: { id: string; needNo: string; householdId: string | null; household: unknown; openAmount: string | null; amount: string | null } };
+    type Conn = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: Match[] };
+    const all: Match[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const conn: Conn = ok<Conn>(await t.exec(charity, MATCHES, { id: resource.id, after }), "matchesForResource");
+      all.push(...conn.nodes);
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    const ids = all.map((m) => m.need.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining([critical.id, low.id, inKind.id]));
+    expect(ids).not.toContain(untagged.id); // none of the resource's eligibility tags
+    expect(ids).not.toContain(otherCategory.id);
+    // Ranked by score (the SQL's order agrees with the score each row reports), ties by need number.
+    for (let i = 1; i < all.length; i++) {
+      const [a, b] = [all[i - 1]!, all[i]!];
+      expect(a.score > b.score || (a.score === b.score && a.need.needNo < b.need.needNo), `${a.need.needNo} before ${b.need.needNo}`).toBe(true);
+    }
+    const top = all.find((m) => m.need.id === critical.id)!;
+    expect(top.reasons).toEqual(["same community (同社区)", "urgency CRITICAL (急难)", "covers 100% of the open 800.00 yuan", "waiting 0 days", "eligible: elderly"]);
+    expect(top.topUp).toBe("800.00");
+    expect(all.find((m) => m.need.id === low.id)!.reasons).toContain("covers 33% of the open 3000.00 yuan");
+    expect(all.find((m) => m.need.id === low.id)!.topUp).toBe("1000.00");
+    expect(all.find((m) => m.need.id === inKind.id)!.reasons).toContain("in kind (实物/服务)");
+    // De-identified: no household, no household id, the open amount only.
+    for (const m of all) expect(m.need).toMatchObject({ householdId: null, household: null, amount: null });
+    expect(top.need.openAmount).toBe("800.00");
+
+    // Claimed needs leave the matches.
+    ok(await t.exec(charity, CLAIM, { input: { needId: critical.id, resourceId: resource.id, amount: "800.00" } }), "claimNeed");
+    const afterClaim = ok<Conn>(await t.exec(charity, MATCHES, { id: resource.id, after: null }), "matchesForResource");
+    expect(afterClaim.totalCount).toBe(all.length - 1);
+    // Only the owner ranks its resource; a bad cursor is refused.
+    refused(await t.exec(otherCharity, MATCHES, { id: resource.id, after: null }), "NOT_FOUND", "RESOURCE_NOT_FOUND");
+    refused(await t.exec(charity, MATCHES, { id: resource.id, after: "bm90LWEtY3Vyc29y" }), "BAD_USER_INPUT", "INVALID_CURSOR");
+
+    // For a need: government programmes first, then charity.
+    const program = ok<{ id: string }>(
+      await t.exec(civil, PUBLISH, { input: { kind: "GOVERNMENT_PROGRAM", name: "残疾人康复补贴", categories: ["REHABILITATION"], serviceAreaCodes: [community.slice(0, 6) + "000000"], capacitySlots: 50, startsOn: today } }),
+      "publishResource",
+    );
+    const FOR_NEED = `query ($id: ID!) { matchesForNeed(needId: $id, first: 20) { nodes { score reasons topUp resource { id kind } } } }`;
+    const forNeed = ok<{ nodes: Array<{ score: number; reasons: string[]; resource: { id: string; kind: string } }> }>(await t.exec(caseworker, FOR_NEED, { id: low.id }), "matchesForNeed").nodes;
+    expect(forNeed[0]!.resource.id).toBe(program.id);
+    expect(forNeed[0]!.reasons[0]).toBe("government programme first (政府救助优先)");
+    expect(forNeed.map((n) => n.resource.id)).toContain(resource.id);
+    expect(errorCodes(await t.exec(charity, FOR_NEED, { id: low.id }))).toEqual(["FORBIDDEN"]);
+    refused(await t.exec(await t.token("QX-JD-HP", "CASEWORKER"), FOR_NEED, { id: low.id }), "NOT_FOUND", "NEED_NOT_FOUND");
   });
 
   // PGlite is one connection: these races are real only on PostgreSQL.

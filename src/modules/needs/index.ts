@@ -5,3 +5,5 @@ export { NEED_CATALOGUE, TAG_CATEGORY, tagCategory, type NeedNote } from "./need
 export { assertClaimantText, personalDataIn } from "./needs.validation.js";
 export { checkClaimantText } from "./needs.service.js";
 export { COVERED_BY, governmentCoverSql, openAmountOf, openToCharitySql } from "./needs.coverage.js";
+export { NEED_VIEW_COLUMNS, needVisibility } from "./needs.repository.js";
+export { needSource, type NeedSource } from "./needs.policy.js";

@@ -44,6 +44,20 @@ export interface NeedFilter {
 /** Needs a charity can see before any claim: published ones, still open for matching. */
 const PUBLISHED_STATUSES: NeedStatus[] = ["OPEN", "MATCHED"];
 
+/** The needs a record scope reaches, as SQL on `needs`. */
+export function needVisibility(scope: RecordScope): SQL {
+  return scopeCondition(scope, {
+    areaCode: needs.areaCode,
+    householdId: needs.householdId,
+    // Published, and open to charity: a need government aid covers in full is not charity's to fill.
+    published: and(inArray(needs.status, PUBLISHED_STATUSES), openToCharitySql()),
+    claimedBy: needs.claimedByOrgId,
+  });
+}
+
+/** Every column a need's view may be built from (keys, fields, government cover), for reads that build whole views. */
+export const NEED_VIEW_COLUMNS = { ...NEED_COLUMNS, governmentCoverFen: governmentCoverSql(), governmentCoverTypes: governmentCoverTypesSql() };
+
 export class NeedRepository {
   constructor(
     private readonly db: Database,
@@ -54,13 +68,7 @@ export class NeedRepository {
 
   private where(filter: NeedFilter, extra?: SQL): SQL | undefined {
     return and(
-      scopeCondition(this.scope, {
-        areaCode: needs.areaCode,
-        householdId: needs.householdId,
-        // Published, and open to charity: a need government aid covers in full is not charity's to fill.
-        published: and(inArray(needs.status, PUBLISHED_STATUSES), openToCharitySql()),
-        claimedBy: needs.claimedByOrgId,
-      }),
+      needVisibility(this.scope),
       filter.areaCode != null ? like(needs.areaCode, `${filter.areaCode}%`) : undefined,
       filter.category != null ? eq(needs.category, filter.category) : undefined,
       filter.status != null ? eq(needs.status, filter.status) : undefined,

@@ -1,0 +1,1 @@
+export { scoreMatch, type ScoreInput, type Scored } from "./matching.score.js";

@@ -1,0 +1,187 @@
+import { and, arrayOverlaps, eq, sql, type SQL } from "drizzle-orm";
+import type { Viewer } from "../../context.type.js";
+import { rawRows, selectList } from "../../db/raw-rows.js";
+import { needScope } from "../../privacy/scope.js";
+import { areaAncestors, areaPrefix } from "../../shared/area.js";
+import { districtDate } from "../../shared/calendar.js";
+import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
+import { uuidOrThrow } from "../../shared/validate.js";
+import type { View } from "../../privacy/project.js";
+import { NEED_CATALOGUE, NEED_VIEW_COLUMNS, NeedError, needSource, needVisibility, needs, openAmountOf, type NeedReadRow, type NeedSource, type NeedUrgency } from "../needs/index.js";
+import { ResourceError, resources, resourceView, type ResourceRow, type ResourceView } from "../resources/index.js";
+import { DEADLINE_POINTS, FIT_POINTS, SAME_COMMUNITY_POINTS, URGENCY_POINTS, WAITING_DAYS_CAP, scoreMatch, type Scored } from "./matching.score.js";
+
+// 精准对接 (clause 18): needs ranked for a resource, and resources for a need. Hard constraints first —
+// open for matching, unclaimed, the category, the service area, the eligibility tags, capacity left,
+// the window, and what government aid leaves open (a need it covers in full matches no resource) —
+// then the ranked score of matching.score.ts with its reasons. A page is ranked as of one moment,
+// carried in its cursor, so the next page continues the same order.
+
+export interface NeedMatchView extends Scored {
+  readonly need: View<NeedSource>;
+}
+
+export interface ResourceMatchView extends Scored {
+  readonly resource: ResourceView;
+}
+
+/** `<as-of ms>|<score>|<number>`: the ranking's moment and the last row's place in it. */
+const MATCH_KEY = /^\d{13}\|\d{1,4}\|[A-Z0-9-]{1,32}$/;
+const CLAIMABLE = sql`('OPEN', 'MATCHED')`;
+
+function rankedFrom(afterKey: string | null, now: Date): { asOf: Date; after: { score: number; no: string } | null } {
+  if (!afterKey) return { asOf: now, after: null };
+  const [ms, score, no] = afterKey.split("|") as [string, string, string];
+  return { asOf: new Date(Number(ms)), after: { score: Number(score), no } };
+}
+
+/** What a resource can still put toward one beneficiary (fen); null: no money limit. */
+function fundableOf(r: ResourceRow): number | null {
+  const budgetLeft = r.budgetFen === null ? null : r.budgetFen - r.budgetClaimedFen;
+  if (budgetLeft === null) return r.perBeneficiaryCapFen;
+  return r.perBeneficiaryCapFen === null ? budgetLeft : Math.min(budgetLeft, r.perBeneficiaryCapFen);
+}
+
+/** Whether the resource takes claims today: active, in its window, with a slot and money left. */
+function acceptsClaims(r: ResourceRow, today: string): boolean {
+  return (
+    r.status === "ACTIVE" &&
+    r.startsOn <= today &&
+    (r.endsOn === null || r.endsOn >= today) &&
+    (r.capacitySlots === null || r.slotsClaimed < r.capacitySlots) &&
+    (r.budgetFen === null || r.budgetClaimedFen < r.budgetFen)
+  );
+}
+
+const inList = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+
+type RankedNeedRow = NeedReadRow & { waitingDays: number; daysToDeadline: number | null; sameCommunity: boolean; score: number };
+
+/**
+ * 匹配需求 — needs ranked for one of the caller's resources, each as the caller may see it (a charity:
+ * the published, de-identified need), with its score, reasons and the top-up the resource would give.
+ */
+export async function matchesForResource(viewer: Viewer, args: { resourceId: string; page: PageArgs }, now: Date = new Date()): Promise<Page<NeedMatchView>> {
+  const { principal, projector, cipher } = viewer;
+  const resourceId = uuidOrThrow(args.resourceId, "resourceId");
+  const page = pageRequest(args.page, MATCH_KEY);
+  const [resource] = await viewer.db.select().from(resources).where(and(eq(resources.id, resourceId), eq(resources.ownerOrgId, principal.org.id)));
+  if (!resource) throw ResourceError.atField("RESOURCE_NOT_FOUND", "resource not found among your organization's", "resourceId");
+  const { asOf, after } = rankedFrom(page.afterKey, now);
+  const empty = () => toPage<RankedNeedRow, NeedMatchView>({ rows: [], limit: page.limit, totalCount: async () => 0, keyOf: () => "", view: () => null as never });
+  if (!acceptsClaims(resource, districtDate(asOf))) return empty();
+  const fundable = fundableOf(resource);
+  const scope = needScope(principal);
+  const tags = resource.eligibilityTags;
+  const open = sql`(case when "amountFen" is null then null else greatest(0, "amountFen" - "governmentCoverFen") end)`;
+  const score = sql`(
+      (case "urgency" ${sql.join((Object.entries(URGENCY_POINTS) as [NeedUrgency, number][]).map(([u, p]) => sql.raw(`when '${u}' then ${p}`)), sql` `)} else 0 end)
+    + (least(greatest("waitingDays", 0), ${sql.raw(String(WAITING_DAYS_CAP))}) / 2)
+    + (case when "daysToDeadline" is null then 0 when "daysToDeadline" <= 7 then ${sql.raw(String(DEADLINE_POINTS.week))} when "daysToDeadline" <= 30 then ${sql.raw(String(DEADLINE_POINTS.month))} else 0 end)
+    + (case when ${open} is null then ${sql.raw(String(FIT_POINTS / 2))}
+            else ((least(${open}, coalesce(${fundable}::bigint, ${open})) * ${sql.raw(String(2 * FIT_POINTS))} + ${open}) / (2 * ${open})) end)
+    + (case when "sameCommunity" then ${sql.raw(String(SAME_COMMUNITY_POINTS))} else 0 end))::int`;
+  const candidates: SQL = sql`select ${selectList(NEED_VIEW_COLUMNS)},
+      floor(extract(epoch from (${asOf.toISOString()}::timestamptz - ${needs.createdAt})) / 86400)::int as "waitingDays",
+      (${needs.neededBy} - ${districtDate(asOf)}::date)::int as "daysToDeadline",
+      (${needs.areaCode} in (${inList(resource.serviceAreaCodes)})) as "sameCommunity"
+    from ${needs}
+    where ${needVisibility(scope)}
+      and ${needs.claimedByOrgId} is null and ${needs.status} in ${CLAIMABLE}
+      and ${needs.category}::text in (${inList(resource.categories)})
+      and (${sql.join(resource.serviceAreaCodes.map((c) => sql`${needs.areaCode} like ${`${areaPrefix(c)}%`}`), sql` or `)})
+      ${tags.length > 0 ? sql`and exists (select 1 from unnest(${needs.beneficiaryTags}) as t(tag) where t.tag in (${inList(tags)}))` : sql``}`;
+  const rows = await rawRows<RankedNeedRow>(
+    viewer.db,
+    sql`with candidate as (${candidates}), scored as (select *, ${score} as "score" from candidate where ${open} is null or ${open} > 0)
+      select * from scored
+      ${after ? sql`where "score" < ${after.score} or ("score" = ${after.score} and "needNo" > ${after.no})` : sql``}
+      order by "score" desc, "needNo" asc limit ${page.limit + 1}`,
+  );
+  return toPage({
+    rows,
+    limit: page.limit,
+    // How many needs match, counted when asked for: the same constraints without the ranking.
+    totalCount: async () => {
+      const [n] = await rawRows<{ n: number }>(viewer.db, sql`with candidate as (${candidates}) select count(*)::int as n from candidate where ${open} is null or ${open} > 0`);
+      return n?.n ?? 0;
+    },
+    keyOf: (r) => `${asOf.getTime()}|${r.score}|${r.needNo}`,
+    view: (r) => {
+      const scored = scoreMatch({
+        urgency: r.urgency!,
+        waitingDays: r.waitingDays,
+        daysToDeadline: r.daysToDeadline,
+        openAmount: openAmountOf(r.amountFen ?? null, r.governmentCoverFen ?? 0),
+        fundable,
+        sameCommunity: r.sameCommunity,
+        matchedTags: tags.filter((t) => (r.beneficiaryTags ?? []).includes(t)),
+      });
+      return { ...scored, need: projector.project(NEED_CATALOGUE, needSource(r, cipher), scope.grant) };
+    },
+  });
+}
+
+/** Government aid first (政府救助与慈善救助衔接): a government programme ranks before any charity. */
+const GOVERNMENT_FIRST_POINTS = 100;
+
+/**
+ * 匹配资源 — resources ranked for a need in the caller's jurisdiction: government programmes first,
+ * then charity projects, each with its score, reasons and the top-up it would give toward what
+ * government aid leaves open (the need's `governmentCover` says what that is).
+ */
+export async function matchesForNeed(viewer: Viewer, args: { needId: string; page: PageArgs }, now: Date = new Date()): Promise<Page<ResourceMatchView>> {
+  const { principal } = viewer;
+  const needId = uuidOrThrow(args.needId, "needId");
+  const page = pageRequest(args.page, MATCH_KEY);
+  const [need] = await rawRows<NeedReadRow & { createdAt: string }>(
+    viewer.db,
+    sql`select ${selectList(NEED_VIEW_COLUMNS)}, ${needs.createdAt}::text as "createdAt" from ${needs} where ${needs.id} = ${needId} and ${needVisibility(needScope(principal))}`,
+  );
+  if (!need) {
+    viewer.audit.denied("Need", "NOT_IN_SCOPE", needId);
+    throw NeedError.atField("NEED_NOT_FOUND", "need not found", "needId");
+  }
+  const { asOf, after } = rankedFrom(page.afterKey, now);
+  const today = districtDate(asOf);
+  const openAmount = openAmountOf(need.amountFen ?? null, need.governmentCoverFen ?? 0);
+  const claimable = need.claimedByOrgId == null && (need.status === "OPEN" || need.status === "MATCHED") && openAmount !== 0;
+  const candidates = claimable
+    ? await viewer.db
+        .select()
+        .from(resources)
+        .where(and(eq(resources.status, "ACTIVE"), sql`${need.category} = any(${resources.categories})`, arrayOverlaps(resources.serviceAreaCodes, areaAncestors(need.areaCode))))
+    : [];
+  const waitingDays = Math.floor((asOf.getTime() - Date.parse(need.createdAt)) / 86_400_000);
+  const daysToDeadline = need.neededBy ? Math.round((Date.parse(need.neededBy) - Date.parse(today)) / 86_400_000) : null;
+  const ranked = candidates
+    .filter((r) => acceptsClaims(r, today))
+    .filter((r) => r.eligibilityTags.length === 0 || r.eligibilityTags.some((t) => (need.beneficiaryTags ?? []).includes(t)))
+    .filter((r) => r.serviceAreaCodes.some((c) => need.areaCode.startsWith(areaPrefix(c))))
+    .map((r) => {
+      const s = scoreMatch({
+        urgency: need.urgency!,
+        waitingDays,
+        daysToDeadline,
+        openAmount,
+        fundable: fundableOf(r),
+        sameCommunity: r.serviceAreaCodes.includes(need.areaCode),
+        matchedTags: r.eligibilityTags.filter((t) => (need.beneficiaryTags ?? []).includes(t)),
+      });
+      const government = r.kind === "GOVERNMENT_PROGRAM" || r.kind === "PUBLIC_WELFARE_POST";
+      return {
+        row: r,
+        match: { ...s, score: s.score + (government ? GOVERNMENT_FIRST_POINTS : 0), reasons: government ? ["government programme first (政府救助优先)", ...s.reasons] : s.reasons },
+      };
+    })
+    .sort((a, b) => b.match.score - a.match.score || a.row.resourceNo.localeCompare(b.row.resourceNo));
+  const start = after ? ranked.findIndex((x) => x.match.score < after.score || (x.match.score === after.score && x.row.resourceNo > after.no)) : 0;
+  const rows = start < 0 ? [] : ranked.slice(start, start + page.limit + 1);
+  return toPage({
+    rows,
+    limit: page.limit,
+    totalCount: async () => ranked.length,
+    keyOf: (x) => `${asOf.getTime()}|${x.match.score}|${x.row.resourceNo}`,
+    view: (x) => ({ ...x.match, resource: resourceView(x.row) }),
+  });
+}
