@@ -81,7 +81,7 @@ export function arrayLiteral(values: readonly unknown[]): string {
  * parameter per column, unnested. Columns no row sets are left to their database defaults; a row that
  * leaves out a column others set gets the column's drizzle default.
  */
-async function insertRows<T extends Table>(handle: DbHandle, table: T, rows: readonly T["$inferInsert"][]): Promise<void> {
+export async function insertRows<T extends Table>(handle: DbHandle, table: T, rows: readonly T["$inferInsert"][]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.entries(getTableColumns(table)).filter(([key]) => rows.some((r) => (r as Record<string, unknown>)[key] !== undefined));
   const names = columns.map(([, c]) => `"${c.name}"`).join(", ");

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -13,11 +13,12 @@ import { migrateDatabase } from "../db/migrate.js";
 import { findDemoOrganization } from "../demo/organizations.js";
 import { FieldCipher, writeFieldKeyFile, type FieldKeys } from "../privacy/crypto.js";
 import { areaPrefix } from "../shared/area.js";
-import type { ChildMessage, ParentMessage, Usage } from "./child.js";
+import type { Usage } from "./child.js";
 import { startBenchCluster, type BenchCluster } from "./cluster.js";
 import { sealedDistrict, seedBenchDistrict, type BenchSeedCounts, type SealedDistrict } from "./district.js";
 import { median, percentile, runLoad, type LoadRequest, type LoadResult } from "./load.js";
 import { summarizeProfile, type CpuProfile } from "./profile.js";
+import { ServerProcess, spawnServerChild } from "./server-process.js";
 import type { HubChildConfig } from "./servers/hub.js";
 import type { PostGraphileChildConfig } from "./servers/postgraphile.js";
 import type { RawChildConfig } from "./servers/raw.js";
@@ -64,7 +65,6 @@ import {
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SRC = path.resolve(HERE, "..");
-const ROOT = path.resolve(SRC, "..");
 const AUDIENCE = "qiaoxi-assistance-hub";
 const POOL_SIZE = 10;
 const TARGETS = { postgraphile: 0.75, raw: 0.35 } as const;
@@ -150,97 +150,18 @@ function parseOptions(): Options {
 
 // --- the servers ------------------------------------------------------------------------------------
 
-class Server {
-  port = 0;
-  private stderr = "";
-  private readonly waiting = new Map<string, { resolve: (m: ChildMessage) => void; reject: (e: Error) => void }>();
-  private exited: Error | null = null;
-
+class Server extends ServerProcess {
   constructor(
     readonly name: ServerName,
     readonly peer: PeerName,
-    private readonly child: ChildProcess,
+    child: ChildProcess,
   ) {
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-8000);
-    });
-    child.on("message", (message: ChildMessage) => {
-      const key = message.type === "failed" ? null : message.type;
-      if (message.type === "failed") {
-        this.fail(new Error(`${LABELS[name]} failed: ${message.message}`));
-        return;
-      }
-      const w = this.waiting.get(key!);
-      if (w) {
-        this.waiting.delete(key!);
-        w.resolve(message);
-      }
-    });
-    child.on("exit", (code, signal) => {
-      this.fail(new Error(`${LABELS[name]} exited (${signal ?? code})${this.stderr ? `:\n${this.stderr.trim()}` : ""}`));
-    });
-  }
-
-  private fail(error: Error): void {
-    this.exited ??= error;
-    for (const w of this.waiting.values()) w.reject(error);
-    this.waiting.clear();
-  }
-
-  /** Sends `message` (if any) and waits for the child's message of type `reply`. */
-  ask<T extends ChildMessage["type"]>(reply: T, message?: ParentMessage, timeoutMs = 180_000): Promise<Extract<ChildMessage, { type: T }>> {
-    if (this.exited) return Promise.reject(this.exited);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(reply);
-        reject(new Error(`${LABELS[this.name]}: no "${reply}" within ${timeoutMs / 1000} s${this.stderr ? `:\n${this.stderr.trim()}` : ""}`));
-      }, timeoutMs);
-      this.waiting.set(reply, {
-        resolve: (m) => {
-          clearTimeout(timer);
-          resolve(m as Extract<ChildMessage, { type: T }>);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      if (message) this.child.send(message);
-    });
-  }
-
-  async usage(): Promise<Usage> {
-    return this.ask("usage", { type: "usage" });
-  }
-
-  get pid(): number {
-    return this.child.pid ?? 0;
-  }
-
-  async stop(): Promise<void> {
-    if (this.exited) return;
-    const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    this.child.send({ type: "stop" } satisfies ParentMessage);
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 20_000);
-    await gone;
-    clearTimeout(timer);
+    super(LABELS[name], child);
   }
 }
 
-/** The V8 flags `npm start` gives the hub (its heap limit): the benchmarked hub runs as the served one. */
-const HUB_NODE_FLAGS: readonly string[] = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start
-  .split(/\s+/)
-  .filter((arg) => /^--max-(old|semi)-space-size=\d+$/.test(arg));
-
 async function startServer(name: ServerName, peer: PeerName, entry: string, config: unknown, preload: readonly string[] = []): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [...(peer === "hub" ? HUB_NODE_FLAGS : []), ...preload.flatMap((p) => ["--import", p]), "--import", "tsx", path.join(HERE, "servers", entry), JSON.stringify(config)],
-    // stdout (the hub's request log) goes to /dev/null; stderr is kept for failures.
-    { cwd: ROOT, stdio: ["ignore", "ignore", "pipe", "ipc"], env: { ...process.env, NODE_ENV: "production" } },
-  );
-  const server = new Server(name, peer, child);
+  const server = new Server(name, peer, spawnServerChild(entry, config, { hub: peer === "hub", preload }));
   server.port = (await server.ask("ready")).port;
   return server;
 }

@@ -1,0 +1,246 @@
+import "reflect-metadata";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { loadOrCreateDevIssuers, mintDevToken } from "../auth/dev-issuer.js";
+import { openDatabase } from "../db/client.js";
+import { migrateDatabase } from "../db/migrate.js";
+import { findDemoOrganization } from "../demo/organizations.js";
+import { createPrng } from "../demo/prng.js";
+import { seedDemoDistrict } from "../demo/seed.js";
+import { NeedCategory, NeedUrgency, needs, type NewNeedRow } from "../modules/needs/index.js";
+import { resources, type NewResourceRow } from "../modules/resources/index.js";
+import { households } from "../modules/households/index.js";
+import { organizations } from "../modules/organizations/index.js";
+import { FieldCipher, writeFieldKeyFile, type FieldKeys } from "../privacy/crypto.js";
+import { districtDate } from "../shared/calendar.js";
+import { startBenchCluster, type BenchCluster } from "./cluster.js";
+import { insertRows } from "./district.js";
+import { percentile, runLoad } from "./load.js";
+import { ServerProcess, spawnServerChild } from "./server-process.js";
+import type { HubChildConfig } from "./servers/hub.js";
+
+// `npm run bench:claims`: the charities' journey under load (issue 11), on a throwaway PostgreSQL.
+//
+//   1. the demo district through the hub's seed path, then 100,000 open needs (over the demo's
+//      households, deterministic) and 5,000 resources of the demo charities, bulk-inserted;
+//   2. the hub in its own process, as `npm start` runs it (servers/hub.ts);
+//   3. matchesForResource(first: 50) over HTTP with a charity's dev-issuer token, closed loop, for a
+//      spread of resources: p50 / p95 / p99 and req/s;
+//   4. claims at 200 concurrent clients (each with its own keep-alive connection), every need offered
+//      to two clients at once: sustained claims/s, and the double claims — needs two clients were told
+//      they had claimed, and needs with more than one live claim in the database (both must be 0).
+// Not measured as production would be: the load generator shares the 2 cores with the hub and
+// PostgreSQL; the cluster runs without fsync.
+
+const AUDIENCE = "qiaoxi-assistance-hub";
+const TARGETS = { matchP95Ms: 50, claimsPerSecond: 300 } as const;
+const GOALS = { matchP95Ms: 20, claimsPerSecond: 1000 } as const;
+
+const { values: args } = parseArgs({
+  options: {
+    needs: { type: "string", default: "100000" },
+    resources: { type: "string", default: "5000" },
+    clients: { type: "string", default: "200" },
+    seconds: { type: "string", default: "15" },
+  },
+});
+const NEEDS = Number(args.needs);
+const RESOURCES = Number(args.resources);
+const CLIENTS = Number(args.clients);
+const SECONDS = Number(args.seconds);
+for (const [name, n] of Object.entries({ needs: NEEDS, resources: RESOURCES, clients: CLIENTS, seconds: SECONDS })) {
+  if (!Number.isInteger(n) || n < 1) throw new TypeError(`--${name} must be a positive integer`);
+}
+
+const progress = (message: string) => process.stderr.write(`  … ${message}\n`);
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-claims-"));
+  let cluster: BenchCluster | undefined;
+  let hub: ServerProcess | undefined;
+  try {
+    const keys: FieldKeys = { activeKeyId: "kbench", keys: new Map([["kbench", randomBytes(32)]]), blindIndexKey: randomBytes(32), auditKey: randomBytes(32) };
+    const fieldKeyFile = path.join(tmp, "field-keys.json");
+    writeFieldKeyFile(fieldKeyFile, keys);
+    const devIssuerDir = path.join(tmp, "dev-issuers");
+    const dev = await loadOrCreateDevIssuers(devIssuerDir);
+
+    progress("starting a throwaway PostgreSQL");
+    cluster = await startBenchCluster();
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query("create database bench_claims");
+    await admin.end();
+    const url = cluster.urlFor({ database: "bench_claims" });
+    const handle = await openDatabase({ url, poolSize: 4 });
+    await migrateDatabase(handle);
+    await seedDemoDistrict(handle.db, new FieldCipher(keys));
+
+    progress(`inserting ${NEEDS} open needs and ${RESOURCES} resources`);
+    const t0 = performance.now();
+    const rng = createPrng("bench-claims");
+    const homes = await handle.db.select({ id: households.id, areaCode: households.areaCode }).from(households);
+    const orgs = await handle.db.select({ id: organizations.id, code: organizations.code }).from(organizations);
+    const orgId = (code: string) => orgs.find((o) => o.code === code)!.id;
+    const recorder = orgId("QX-JD-DF");
+    const categories = NeedCategory.values.filter((c) => c !== "OTHER");
+    const today = districtDate(new Date());
+    const needRows: NewNeedRow[] = Array.from({ length: NEEDS }, (_, i) => {
+      const home = homes[i % homes.length]!;
+      return {
+        needNo: `QXB-${String(i + 1).padStart(7, "0")}`,
+        householdId: home.id,
+        recordedByOrgId: recorder,
+        category: rng.pick(categories),
+        urgency: rng.pick(NeedUrgency.values),
+        title: "基准测试需求",
+        amountFen: rng.chance(0.7) ? rng.int(100, 5000) * 100 : null,
+        areaCode: home.areaCode,
+        beneficiaryTags: rng.chance(0.5) ? [rng.pick(["elderly", "child", "disability", "living-alone"])] : [],
+        status: "OPEN",
+        neededBy: rng.chance(0.6) ? today : null,
+      };
+    });
+    await insertRows(handle, needs, needRows);
+    const charities = ["CH-ANKANG", "CH-CHUNHUI"].map(orgId);
+    const communities = [...new Set(homes.map((h) => h.areaCode))];
+    const resourceRows: NewResourceRow[] = Array.from({ length: RESOURCES }, (_, i) => ({
+      resourceNo: `QXB-R${String(i + 1).padStart(5, "0")}`,
+      ownerOrgId: charities[i % charities.length]!,
+      kind: "CHARITY_PROJECT",
+      name: `基准项目 ${i + 1}`,
+      categories: rng.shuffle(categories).slice(0, rng.int(1, 3)),
+      // A community, a subdistrict or the whole district.
+      serviceAreaCodes: [rng.weighted([[rng.pick(communities), 6], [rng.pick(communities).slice(0, 9) + "000", 3], ["130104000000", 1]] as const)],
+      eligibilityTags: rng.chance(0.3) ? [rng.pick(["elderly", "child", "disability"])] : [],
+      capacitySlots: 1_000_000,
+      startsOn: today,
+      status: "ACTIVE",
+    }));
+    await insertRows(handle, resources, resourceRows);
+    await handle.query("analyze", []);
+    const seedSeconds = (performance.now() - t0) / 1000;
+    await handle.close();
+
+    progress("starting the hub");
+    hub = new ServerProcess("hub", spawnServerChild("hub.ts", { databaseUrl: url, fieldKeyFile, devIssuerDir, audience: AUDIENCE, poolSize: 10 } satisfies HubChildConfig, { hub: true }));
+    hub.port = (await hub.ask("ready")).port;
+    const endpoint = `http://127.0.0.1:${hub.port}/graphql`;
+    const token = await mintDevToken(dev, { org: findDemoOrganization("CH-ANKANG")!, role: "PROJECT_MANAGER", audience: AUDIENCE, ttlSeconds: 4 * 3600 });
+    const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
+    const gql = async (query: string, variables: Record<string, unknown>) => {
+      const r = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+      return (await r.json()) as { data?: Record<string, unknown>; errors?: Array<{ extensions?: { reason?: string } }> };
+    };
+
+    // 3. Matches.
+    const MATCHES = `query ($id: ID!) { matchesForResource(resourceId: $id, first: 50) { nodes { score reasons topUp need { id needNo category urgency openAmount areaCode } } } }`;
+    const probe = resourceRows.filter((r) => r.ownerOrgId === charities[0]).slice(0, 10);
+    const ids = await idsOf(url, probe.map((r) => r.resourceNo!));
+    const check = await gql(MATCHES, { id: ids[0] });
+    if (check.errors) throw new Error(`matchesForResource failed: ${JSON.stringify(check.errors)}`);
+    const latencies: number[] = [];
+    let responses = 0;
+    let matchSeconds = 0;
+    for (const id of ids) {
+      const result = await runLoad({ url: endpoint, headers, body: JSON.stringify({ query: MATCHES, variables: { id } }) }, { connections: 4, seconds: 2 });
+      if (result.non2xx || result.errors) throw new Error(`matchesForResource under load: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      latencies.push(...result.latenciesMs);
+      responses += result.responses;
+      matchSeconds += result.seconds;
+    }
+    latencies.sort((a, b) => a - b);
+    const match = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: responses / matchSeconds };
+
+    // 4. Claims: one resource per category covering the district, so every open need is claimable.
+    const CLAIM = `mutation ($input: ClaimNeedInput!) { claimNeed(input: $input) { id } }`;
+    const PUBLISH = `mutation ($input: PublishResourceInput!) { publishResource(input: $input) { id } }`;
+    const byCategory = new Map<string, string>();
+    for (const category of categories) {
+      const r = await gql(PUBLISH, { input: { kind: "CHARITY_PROJECT", name: `认领基准 ${category}`, categories: [category], serviceAreaCodes: ["130104000000"], capacitySlots: 1_000_000, startsOn: today } });
+      if (r.errors) throw new Error(`publishResource failed: ${JSON.stringify(r.errors)}`);
+      byCategory.set(category, (r.data!.publishResource as { id: string }).id);
+    }
+    const queue = needRows.map((n) => ({ needNo: n.needNo!, category: n.category }));
+    const needIds = await needIdsOf(url);
+    let next = 0;
+    let claimed = 0;
+    let conflicts = 0;
+    const refusals = new Map<string, number>();
+    const winners = new Map<string, number>();
+    const deadline = performance.now() + SECONDS * 1000;
+    const started = performance.now();
+    // Each need is offered to two clients: the second must get CONFLICT.
+    const take = () => {
+      const i = Math.floor(next++ / 2);
+      return i < queue.length ? queue[i]! : null;
+    };
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (performance.now() < deadline) {
+          const need = take();
+          if (!need) return;
+          const needId = needIds.get(need.needNo)!;
+          const r = await gql(CLAIM, { input: { needId, resourceId: byCategory.get(need.category)! } });
+          if (!r.errors) {
+            claimed++;
+            winners.set(needId, (winners.get(needId) ?? 0) + 1);
+          } else if (r.errors[0]?.extensions?.reason === "NEED_ALREADY_CLAIMED") conflicts++;
+          else {
+            const reason = r.errors[0]?.extensions?.reason ?? "UNKNOWN";
+            refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+          }
+        }
+      }),
+    );
+    const claimSeconds = (performance.now() - started) / 1000;
+    const doubleByResponse = [...winners.values()].filter((n) => n > 1).length;
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const doubleInDb = Number((await db.query("select count(*)::int as n from (select need_id from claims where status in ('ACTIVE','FULFILLED') group by need_id having count(*) > 1) d")).rows[0].n);
+    const claimedInDb = Number((await db.query("select count(*)::int as n from needs where status = 'CLAIMED' and need_no like 'QXB-%'")).rows[0].n);
+    await db.end();
+
+    const usage = await hub.usage();
+    const line = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
+    console.log(`bench:claims — the charities' journey on PostgreSQL, node ${process.version}, ${os.cpus().length} CPUs`);
+    line("data", `${NEEDS} open needs + the demo's, ${RESOURCES} resources (inserted in ${seedSeconds.toFixed(1)} s)`);
+    line("matchesForResource(first: 50), 4 connections", `p50 ${match.p50.toFixed(1)} ms, p95 ${match.p95.toFixed(1)} ms, p99 ${match.p99.toFixed(1)} ms, ${match.rps.toFixed(0)} req/s over ${ids.length} resources`);
+    line("  target p95 ≤ 50 ms / goal ≤ 20 ms", `${match.p95 <= TARGETS.matchP95Ms ? "met" : "NOT met"} / ${match.p95 <= GOALS.matchP95Ms ? "met" : "not met"}`);
+    line(`claims at ${CLIENTS} concurrent clients`, `${(claimed / claimSeconds).toFixed(0)} claims/s (${claimed} in ${claimSeconds.toFixed(1)} s), ${conflicts} CONFLICT (the second offer of each need)`);
+    line("  other refusals", refusals.size === 0 ? "none" : [...refusals].map(([reason, n]) => `${reason} ${n}`).join(", ") + " (NEED_NOT_FOUND: government aid covers the need in full)");
+    line("  target ≥ 300/s / goal ≥ 1,000/s", `${claimed / claimSeconds >= TARGETS.claimsPerSecond ? "met" : "NOT met"} / ${claimed / claimSeconds >= GOALS.claimsPerSecond ? "met" : "not met"}`);
+    line("double claims (responses / database)", `${doubleByResponse} / ${doubleInDb} (must be 0); needs CLAIMED in the database ${claimedInDb} = claims won ${claimed}: ${claimedInDb === claimed ? "consistent" : "INCONSISTENT"}`);
+    line("hub RSS (most / now)", `${(usage.maxRssBytes / 2 ** 20).toFixed(0)} / ${(usage.rssBytes / 2 ** 20).toFixed(0)} MB`);
+    if (doubleByResponse > 0 || doubleInDb > 0 || claimedInDb !== claimed) process.exitCode = 1;
+  } finally {
+    await hub?.stop().catch(() => undefined);
+    await cluster?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function idsOf(url: string, resourceNos: string[]): Promise<string[]> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const rows = (await db.query<{ id: string }>("select id from resources where resource_no = any($1) order by resource_no", [resourceNos])).rows;
+  await db.end();
+  return rows.map((r) => r.id);
+}
+
+async function needIdsOf(url: string): Promise<Map<string, string>> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const rows = (await db.query<{ id: string; need_no: string }>("select id, need_no from needs where need_no like 'QXB-%'")).rows;
+  await db.end();
+  return new Map(rows.map((r) => [r.need_no, r.id]));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:claims failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
