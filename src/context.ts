@@ -7,7 +7,7 @@ import type { Database } from "./db/client.js";
 import { createConsentLoader } from "./modules/consents/index.js";
 import { createGrantLoader } from "./modules/grants/index.js";
 import { createHouseholdLoaders } from "./modules/households/index.js";
-import { createOrganizationLoaders } from "./modules/organizations/index.js";
+import { createOrganizationLoaders, type OrganizationLoaders } from "./modules/organizations/index.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import type { LookupLimiter } from "./privacy/lookups.js";
 import { Projector, type SelectedFields } from "./privacy/project.js";
@@ -21,10 +21,16 @@ export const DEFAULT_PUBLIC_MIN_CELL = 5;
 // Composition root of one request: the verified caller, fresh loaders (never shared across requests
 // or callers) and the projector that caches this caller's policy decisions.
 
-export function createLoaders(db: Database, principal: Principal, lane: Lane | null = null, selects?: SelectedFields): Loaders {
+export function createLoaders(
+  db: Database,
+  principal: Principal,
+  lane: Lane | null = null,
+  selects?: SelectedFields,
+  organizations: OrganizationLoaders = createOrganizationLoaders(db, lane),
+): Loaders {
   return {
     ...createHouseholdLoaders(db, householdScope(principal), lane, selects),
-    ...createOrganizationLoaders(db, lane),
+    ...organizations,
     grantsByHousehold: createGrantLoader(db, principal.org.id, lane),
     consentsByHousehold: createConsentLoader(db, { orgId: principal.org.id, orgKind: principal.org.kind }, lane),
   };
@@ -48,9 +54,10 @@ export function createContext(args: {
   // Counted from the request's start until its response is sent, unless the heavy lane takes it (server.ts).
   const lane = new Lane();
   const projector = principal ? new Projector(principal, audit) : null;
+  const organizations = createOrganizationLoaders(db, lane);
   return {
     requestId,
-    publicReader: { db, minCell: args.publicMinCell ?? DEFAULT_PUBLIC_MIN_CELL },
+    publicReader: { db, minCell: args.publicMinCell ?? DEFAULT_PUBLIC_MIN_CELL, organizationById: organizations.organizationById },
     principal,
     authError: args.authError ?? null,
     viewer: principal
@@ -60,7 +67,7 @@ export function createContext(args: {
           db,
           cipher,
           // The loaders read what the operation selects, as the projector builds it.
-          loaders: createLoaders(db, principal, lane, (entity, field) => projector!.selects(entity, field)),
+          loaders: createLoaders(db, principal, lane, (entity, field) => projector!.selects(entity, field), organizations),
           audit,
           requestId,
           lookups,

@@ -58,6 +58,8 @@ export interface PublicReader {
   readonly db: Database;
   /** Published cells counting fewer records than this are suppressed (PUBLIC_MIN_CELL). */
   readonly minCell: number;
+  /** Organizations are public (names, kinds, areas): the request's loader, with or without a token. */
+  readonly organizationById: DataLoader<string, OrganizationRow | null>;
 }
 
 export interface HubContext {

@@ -486,6 +486,21 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     refused(await t.exec(civil, CONDUCT, { code: "QX-MZJ" }), "NOT_FOUND", "CHARITY_NOT_FOUND");
     expect(errorCodes(await t.exec(caseworker, CONDUCT, { code: "CH-ANKANG" }))).toEqual(["FORBIDDEN"]);
 
+    // The public list of active charity projects, with their published figures, needs no token.
+    const PROJECTS = `query ($after: String) { charityProjects(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id kind status slotsLeft budgetLeft owner { code } } } }`;
+    const projects: Array<{ id: string; kind: string; status: string; owner: { code: string } }> = [];
+    for (let after: string | null = null, i = 0; i < 20; i++) {
+      type Conn = { pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: typeof projects };
+      const conn: Conn = ok<Conn>(await t.exec(null, PROJECTS, { after }), "charityProjects");
+      projects.push(...conn.nodes);
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    const active = await t.db.db.select({ id: resources.id }).from(resources).where(and(eq(resources.status, "ACTIVE"), inArray(resources.kind, ["CHARITY_PROJECT", "VOLUNTEER_SERVICE"])));
+    expect(projects.map((p) => p.id).sort()).toEqual(active.map((r) => r.id).sort());
+    expect(projects.every((p) => p.status === "ACTIVE" && ["CHARITY_PROJECT", "VOLUNTEER_SERVICE"].includes(p.kind))).toBe(true);
+    expect(projects.some((p) => p.owner.code === "CH-ANKANG")).toBe(true);
+
     const SUMMARY = `query ($code: String!) { charityConductSummary(orgCode: $code) { fulfilled amountDelivered shareOnTime figuresSuppressed } }`;
     expect(ok(await t.exec(null, SUMMARY, { code: "CH-ANKANG" }), "charityConductSummary")).toMatchObject({ fulfilled: own.fulfilled, amountDelivered: own.amountDelivered, figuresSuppressed: false });
     const small = ok<Record<string, unknown>>(await t.exec(null, SUMMARY, { code: "CH-CHUNHUI" }), "charityConductSummary");

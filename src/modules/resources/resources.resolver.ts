@@ -1,13 +1,13 @@
 import { Arg, Args, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, AUTHENTICATED } from "../../auth/allow.js";
-import { CurrentViewer } from "../../auth/viewer.js";
-import type { Viewer } from "../../context.type.js";
+import { Allow, AUTHENTICATED, PUBLIC } from "../../auth/allow.js";
+import { CurrentViewer, PublicData } from "../../auth/viewer.js";
+import type { PublicReader, Viewer } from "../../context.type.js";
 import { PageArgs, type Page } from "../../shared/graphql/connection.js";
 import type { OrganizationView, OrgKind, Role } from "../organizations/index.js";
 import { OrganizationType } from "../organizations/organizations.type.js";
 import { ResourceStatus } from "./resources.enums.js";
 import { PublishResourceInput, ResourceFilterInput } from "./resources.input.js";
-import { getResource, listResources, ownerOf, publishResource, setResourceStatus } from "./resources.service.js";
+import { getResource, listResources, ownerOf, publicCharityProjects, publishResource, setResourceStatus } from "./resources.service.js";
 import { RESOURCE_KINDS_BY_ORG_KIND } from "./resources.validation.js";
 import { ResourceConnection, ResourceType } from "./resources.type.js";
 import type { ResourceView } from "./resources.views.js";
@@ -51,7 +51,13 @@ export class ResourceResolver {
   }
 
   @FieldResolver(() => OrganizationType, { nullable: true, description: "发布机构 — the owning organization" })
-  owner(@Root() resource: ResourceView, @CurrentViewer() viewer: Viewer): Promise<OrganizationView | null> {
-    return ownerOf(viewer, resource);
+  owner(@Root() resource: ResourceView, @PublicData() reader: PublicReader): Promise<OrganizationView | null> {
+    return ownerOf(reader, resource);
+  }
+
+  @Allow(PUBLIC)
+  @Query(() => ResourceConnection, { description: "慈善项目公开 — active charity projects and volunteer services with their published figures; no token needed" })
+  charityProjects(@Args(() => PageArgs) page: PageArgs, @PublicData() reader: PublicReader): Promise<Page<ResourceView>> {
+    return publicCharityProjects(reader, { page });
   }
 }

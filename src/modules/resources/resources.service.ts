@@ -1,8 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { appendChangeEntries, changeEntriesFor } from "../../audit/index.js";
-import type { Viewer } from "../../context.type.js";
+import type { PublicReader, Viewer } from "../../context.type.js";
 import { districtDate } from "../../shared/calendar.js";
-import { NATURAL_KEY } from "../../db/paging.js";
+import { NATURAL_KEY, keysetPage } from "../../db/paging.js";
 import { isAreaCode } from "../../shared/area.js";
 import { ValidationError } from "../../shared/errors.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
@@ -36,9 +36,26 @@ export async function getResource(viewer: Viewer, id: string): Promise<ResourceV
   return resourceView(row);
 }
 
-export async function ownerOf(viewer: Viewer, resource: ResourceView): Promise<OrganizationView | null> {
-  const row = await viewer.loaders.organizationById.load(resource.ownerOrgId);
+/** The owning organization: public, with or without a token. */
+export async function ownerOf(reader: PublicReader, resource: ResourceView): Promise<OrganizationView | null> {
+  const row = await reader.organizationById.load(resource.ownerOrgId);
   return row ? organizationView(row) : null;
+}
+
+/**
+ * 慈善项目公开 — active charity projects and volunteer services with their published figures (slots and
+ * budget left, window, areas), by resource number; no token needed (clause 18, 信息公开).
+ */
+export async function publicCharityProjects(reader: PublicReader, args: { page: PageArgs }): Promise<Page<ResourceView>> {
+  const page = pageRequest(args.page, NATURAL_KEY);
+  const { rows, totalCount } = await keysetPage({
+    db: reader.db,
+    table: resources,
+    key: resources.resourceNo,
+    where: and(eq(resources.status, "ACTIVE"), inArray(resources.kind, ["CHARITY_PROJECT", "VOLUNTEER_SERVICE"])),
+    page,
+  });
+  return toPage({ rows, limit: page.limit, totalCount, keyOf: (r) => r.resourceNo, view: resourceView });
 }
 
 // --- publishing and status (clause 18: 慈善项目发布; 信息公开) --------------------------------------------
