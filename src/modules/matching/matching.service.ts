@@ -7,7 +7,7 @@ import { districtDate } from "../../shared/calendar.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { uuidOrThrow } from "../../shared/validate.js";
 import type { View } from "../../privacy/project.js";
-import { NEED_CATALOGUE, NEED_VIEW_COLUMNS, NeedError, needSource, needVisibility, needs, openAmountOf, type NeedReadRow, type NeedSource, type NeedUrgency } from "../needs/index.js";
+import { NEED_CATALOGUE, NEED_ROW_COLUMNS, NEED_VIEW_COLUMNS, NeedError, governmentCoverLateral, needSource, needVisibility, needs, openAmountOf, type NeedReadRow, type NeedSource, type NeedUrgency } from "../needs/index.js";
 import { ResourceError, resources, resourceView, type ResourceRow, type ResourceView } from "../resources/index.js";
 import { DEADLINE_POINTS, FIT_POINTS, SAME_COMMUNITY_POINTS, URGENCY_POINTS, WAITING_DAYS_CAP, scoreMatch, type Scored } from "./matching.score.js";
 
@@ -81,12 +81,13 @@ export async function matchesForResource(viewer: Viewer, args: { resourceId: str
     + (case when ${open} is null then ${sql.raw(String(FIT_POINTS / 2))}
             else ((least(${open}, coalesce(${fundable}::bigint, ${open})) * ${sql.raw(String(2 * FIT_POINTS))} + ${open}) / (2 * ${open})) end)
     + (case when "sameCommunity" then ${sql.raw(String(SAME_COMMUNITY_POINTS))} else 0 end))::int`;
-  const candidates: SQL = sql`select ${selectList(NEED_VIEW_COLUMNS)},
+  // The cover once per need (a lateral join), used by the scope's open-to-charity filter, the score and the view.
+  const candidates: SQL = sql`select ${selectList(NEED_ROW_COLUMNS)}, cover.fen as "governmentCoverFen", cover.types as "governmentCoverTypes",
       floor(extract(epoch from (${asOf.toISOString()}::timestamptz - ${needs.createdAt})) / 86400)::int as "waitingDays",
       (${needs.neededBy} - ${districtDate(asOf)}::date)::int as "daysToDeadline",
       (${needs.areaCode} in (${inList(resource.serviceAreaCodes)})) as "sameCommunity"
-    from ${needs}
-    where ${needVisibility(scope)}
+    from ${needs} ${governmentCoverLateral("cover")}
+    where ${needVisibility(scope, sql`(${needs.amountFen} is null or ${needs.amountFen} > cover.fen)`)}
       and ${needs.claimedByOrgId} is null and ${needs.status} in ${CLAIMABLE}
       and ${needs.category}::text in (${inList(resource.categories)})
       and (${sql.join(resource.serviceAreaCodes.map((c) => sql`${needs.areaCode} like ${`${areaPrefix(c)}%`}`), sql` or `)})

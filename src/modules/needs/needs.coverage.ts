@@ -47,3 +47,12 @@ export const openToCharitySql = (): SQL => sql`(${needs.amountFen} is null or ${
 export function openAmountOf(amountFen: number | null, coverFen: number): number | null {
   return amountFen === null ? null : Math.max(0, amountFen - coverFen);
 }
+
+/**
+ * SQL: a LATERAL join computing a need's cover once (`<alias>.fen`, `<alias>.types`), for reads that
+ * use it several times per row (matching: the filter, the score and the view).
+ */
+export const governmentCoverLateral = (alias: string): SQL =>
+  sql`left join lateral (select coalesce(sum(${cases.monthlyBenefitFen}), 0)::int as fen,
+      coalesce(array_agg(distinct ${cases.type}::text order by ${cases.type}::text), '{}')::text[] as types
+      from ${cases} where ${coveringCases()}) as ${sql.identifier(alias)} on true`;

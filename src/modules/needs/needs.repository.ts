@@ -45,15 +45,18 @@ export interface NeedFilter {
 const PUBLISHED_STATUSES: NeedStatus[] = ["OPEN", "MATCHED"];
 
 /** The needs a record scope reaches, as SQL on `needs`. */
-export function needVisibility(scope: RecordScope): SQL {
+export function needVisibility(scope: RecordScope, openToCharity: SQL = openToCharitySql()): SQL {
   return scopeCondition(scope, {
     areaCode: needs.areaCode,
     householdId: needs.householdId,
     // Published, and open to charity: a need government aid covers in full is not charity's to fill.
-    published: and(inArray(needs.status, PUBLISHED_STATUSES), openToCharitySql()),
+    published: and(inArray(needs.status, PUBLISHED_STATUSES), openToCharity),
     claimedBy: needs.claimedByOrgId,
   });
 }
+
+/** A need's own columns (no government cover), for reads that compute the cover themselves. */
+export const NEED_ROW_COLUMNS = NEED_COLUMNS;
 
 /** Every column a need's view may be built from (keys, fields, government cover), for reads that build whole views. */
 export const NEED_VIEW_COLUMNS = { ...NEED_COLUMNS, governmentCoverFen: governmentCoverSql(), governmentCoverTypes: governmentCoverTypesSql() };
