@@ -89,7 +89,7 @@ export async function matchesForResource(viewer: Viewer, args: { resourceId: str
     from ${needs} ${governmentCoverLateral("cover")}
     where ${needVisibility(scope, sql`(${needs.amountFen} is null or ${needs.amountFen} > cover.fen)`)}
       and ${needs.claimedByOrgId} is null and ${needs.status} in ${CLAIMABLE}
-      and ${needs.category}::text in (${inList(resource.categories)})
+      and ${needs.category} in (${inList(resource.categories)})
       and (${sql.join(resource.serviceAreaCodes.map((c) => sql`${needs.areaCode} like ${`${areaPrefix(c)}%`}`), sql` or `)})
       ${tags.length > 0 ? sql`and exists (select 1 from unnest(${needs.beneficiaryTags}) as t(tag) where t.tag in (${inList(tags)}))` : sql``}`;
   const rows = await rawRows<RankedNeedRow>(

@@ -54,6 +54,8 @@ export const needs = pgTable(
     index("needs_area_code_idx").on(t.areaCode),
     index("needs_status_category_idx").on(t.status, t.category),
     index("needs_claimed_by_org_id_idx").on(t.claimedByOrgId),
+    // Matching's first cut: open, unclaimed needs of a category in an area (modules/matching).
+    index("needs_matchable_idx").on(t.category, t.areaCode).where(sql`${t.status} in ('OPEN', 'MATCHED') and ${t.claimedByOrgId} is null`),
     areaCodeCheck("needs_area_code_ck", t.areaCode),
     check("needs_note_category_ck", sql`(${t.description} is null) = (${t.noteCategory} is null)`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "needs_matchable_idx" ON "needs" USING btree ("category","area_code") WHERE "needs"."status" in ('OPEN', 'MATCHED') and "needs"."claimed_by_org_id" is null;
