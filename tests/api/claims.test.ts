@@ -5,6 +5,7 @@ import { pino } from "pino";
 import { ClaimExpirySchedule } from "../../src/claim-expiry-schedule.js";
 import { CLAIM_EXPIRY_ACTOR, expireDueClaims } from "../../src/modules/claims/index.js";
 import { districtDate } from "../../src/shared/calendar.js";
+import { ageOn } from "../../src/modules/needs/needs.tags.js";
 import { databaseKinds } from "../support/databases.js";
 import { errorCodes, startTestHub, type GraphQLResult, type TestHub } from "../support/hub.js";
 
@@ -23,7 +24,7 @@ const NEED_HOUSEHOLD = `query ($id: ID!) { need(id: $id) { id status householdId
 const RESOURCE = `query ($id: ID!) { resource(id: $id) { slotsLeft budgetLeft } }`;
 const RECORD_CONSENT = `mutation ($input: RecordConsentInput!) { recordConsent(input: $input) { consent { id live } } }`;
 
-type Household = { id: string; areaCode: string; members: Array<{ name: string; phone: string | null; idNumber: string }> };
+type Household = { id: string; areaCode: string; members: Array<{ name: string; phone: string | null; idNumber: string; birthDate: string }> };
 
 function ok<T = Record<string, unknown>>(r: GraphQLResult, field: string): T {
   expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
@@ -51,7 +52,7 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     civil = await t.token("QX-MZJ", "CASEWORKER");
     charity = await t.token("CH-ANKANG", "PROJECT_MANAGER");
     otherCharity = await t.token("CH-CHUNHUI", "PROJECT_MANAGER");
-    const r = await t.exec(caseworker, `{ households(first: 60) { nodes { id areaCode members { name phone idNumber } } } }`);
+    const r = await t.exec(caseworker, `{ households(first: 60) { nodes { id areaCode members { name phone idNumber birthDate } } } }`);
     households = (ok<{ nodes: Household[] }>(r, "households")).nodes.filter((h) => h.members.some((m) => m.phone));
     expect(households.length).toBeGreaterThan(20);
   });
@@ -59,6 +60,9 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
 
   let householdCursor = 0;
   const nextHousehold = () => households[householdCursor++ % households.length]!;
+  const age = (birthDate: string) => ageOn(birthDate, today);
+  /** A household whose records show neither a child nor a member of 60 or more (so the hub derives neither tag). */
+  const householdWithoutChildOrElderly = () => households.find((h) => h.members.every((m) => age(m.birthDate) >= 18 && age(m.birthDate) < 60))!;
 
   async function postNeed(overrides: Record<string, unknown> = {}, household = nextHousehold()) {
     const input = { householdId: household.id, category: "MEDICAL", urgency: "HIGH", title: "需要购买康复辅具", amount: "1500.00", beneficiaryTags: ["elderly"], ...overrides };
@@ -166,7 +170,7 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
   });
 
   it("refuses claims that do not fit, writing nothing", async () => {
-    const need = await postNeed({ amount: "800.00" });
+    const need = await postNeed({ amount: "800.00" }, householdWithoutChildOrElderly());
     const resource = await publish(charity);
     const forChildren = (await publish(charity, { eligibilityTags: ["child"] })).id;
     const counts = async () => ({ claims: await t.db.db.$count(claims), grants: await t.db.db.$count(accessGrants) });
@@ -280,6 +284,12 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     const topUp = await post(cover + 50_000);
     const full = await post(cover);
     const inKind = await post(null);
+    // The hub derives the tags the household's records show: its approved 低保 case is "minimum-living",
+    // stored on the need and matched on, but a CASE tag a charity never sees.
+    const [stored] = await t.db.db.select({ tags: needs.beneficiaryTags }).from(needs).where(eq(needs.id, topUp.id));
+    expect(stored!.tags).toContain("minimum-living");
+    const charityTags = ok<{ beneficiaryTags: string[] }>(await t.exec(charity, `query ($id: ID!) { need(id: $id) { beneficiaryTags } }`, { id: topUp.id }), "need").beneficiaryTags;
+    expect(charityTags).not.toContain("minimum-living");
     const VIEW = `query ($id: ID!) { need(id: $id) { amount openAmount governmentCover { amount assistanceTypes } redactions { field } } }`;
     const asCaseworker = ok<{ amount: string; openAmount: string; governmentCover: { amount: string; assistanceTypes: string[] } }>(await t.exec(caseworker, VIEW, { id: topUp.id }), "need");
     expect(asCaseworker).toMatchObject({ amount: yuan(cover + 50_000), openAmount: "500.00", governmentCover: { amount: yuan(cover) } });
@@ -301,14 +311,14 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
   });
 
   it("ranks matches for a resource with reasons, de-identified, in a stable order across pages; and resources for a need, government first", async () => {
-    const household = nextHousehold();
+    const household = householdWithoutChildOrElderly();
     const community = household.areaCode;
-    const resource = await publish(charity, { categories: ["REHABILITATION"], serviceAreaCodes: [community], eligibilityTags: ["elderly", "disability"], perBeneficiaryCap: "1000.00" });
+    const resource = await publish(charity, { categories: ["REHABILITATION"], serviceAreaCodes: [community], eligibilityTags: ["elderly", "child"], perBeneficiaryCap: "1000.00" });
     const post = (o: Record<string, unknown>) => postNeed({ category: "REHABILITATION", beneficiaryTags: ["elderly"], ...o }, household);
     const critical = await post({ urgency: "CRITICAL", amount: "800.00", title: "急需轮椅" });
     const low = await post({ urgency: "LOW", amount: "3000.00", title: "康复训练费用" });
     const inKind = await post({ urgency: "MEDIUM", amount: null, title: "上门康复指导" });
-    const untagged = await post({ urgency: "CRITICAL", amount: "100.00", beneficiaryTags: ["child"], title: "康复器材" });
+    const untagged = await post({ urgency: "CRITICAL", amount: "100.00", beneficiaryTags: [], title: "康复器材" });
     const otherCategory = await postNeed({ category: "EDUCATION", urgency: "CRITICAL", title: "助学需求" }, household);
 
     const MATCHES = `query ($id: ID!, $after: String) { matchesForResource(resourceId: $id, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { score reasons topUp need { id needNo householdId householdPseudonym household { id } openAmount amount urgency } } } }`;

@@ -8,7 +8,9 @@ import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/grap
 import { districtDate } from "../../shared/calendar.js";
 import { areaPrefixOrThrow, textOrThrow, uuidOrThrow } from "../../shared/validate.js";
 import { cases } from "../cases/index.js";
-import { persons } from "../households/index.js";
+import { households, persons } from "../households/index.js";
+import { BeneficiaryTag } from "./needs.enums.js";
+import { derivedTags } from "./needs.tags.js";
 import { NeedError } from "./needs.errors.js";
 import { NEED_CATALOGUE, needSource, type NeedSource } from "./needs.policy.js";
 import { NeedRepository, type NeedFilter } from "./needs.repository.js";
@@ -73,8 +75,25 @@ export async function postNeed(viewer: Viewer, input: NeedPostData, now: Date = 
     viewer.audit.denied("Household", "NOT_IN_SCOPE", valid.householdId);
     throw NeedError.atField("HOUSEHOLD_NOT_FOUND", "household not found", "input.householdId");
   }
-  const memberNames = (await viewer.db.select({ name: persons.name }).from(persons).where(eq(persons.householdId, household.id))).map((p) => p.name);
+  const members = await viewer.db
+    .select({
+      name: persons.name,
+      birthDate: persons.birthDate,
+      disabilityLevel: persons.disabilityLevel,
+      seriousIllness: persons.seriousIllness,
+      workAbility: persons.workAbility,
+      studentStatus: persons.studentStatus,
+      employmentStatus: persons.employmentStatus,
+    })
+    .from(persons)
+    .where(eq(persons.householdId, household.id));
+  const memberNames = members.map((p) => p.name);
   await checkClaimantText(viewer, valid.title, { field: "input.title", householdId: household.id, memberNames });
+  // The tags the household's records show, whatever the poster sent: eligibility is the hub's to compute.
+  const [home] = await viewer.db.select({ residenceStatus: households.residenceStatus }).from(households).where(eq(households.id, household.id));
+  const approved = await viewer.db.select({ type: cases.type }).from(cases).where(and(eq(cases.householdId, household.id), eq(cases.status, "APPROVED")));
+  const derived = derivedTags({ residenceStatus: home!.residenceStatus, members, approvedAssistance: approved.map((c) => c.type) }, districtDate(now), BeneficiaryTag.values);
+  const beneficiaryTags = BeneficiaryTag.values.filter((t) => derived.includes(t) || valid.beneficiaryTags.includes(t));
   if (valid.caseId) {
     const [c] = await viewer.db.select({ id: cases.id }).from(cases).where(and(eq(cases.id, valid.caseId), eq(cases.householdId, household.id))).limit(1);
     if (!c) throw NeedError.atField("CASE_NOT_OF_HOUSEHOLD", "caseId must name one of the household's cases", "input.caseId");
@@ -95,7 +114,7 @@ export async function postNeed(viewer: Viewer, input: NeedPostData, now: Date = 
         noteCategory: valid.note?.category ?? null,
         amountFen: valid.amountFen,
         areaCode: household.areaCode,
-        beneficiaryTags: valid.beneficiaryTags,
+        beneficiaryTags,
         status: "OPEN",
         neededBy: valid.neededBy,
       })
