@@ -23,7 +23,7 @@ const NEED_BY_FIELD: { readonly [F in keyof NeedSource]?: Record<string, ReadCol
   title: plainColumns({ title: needs.title }),
   note: plainColumns({ description: needs.description, noteCategory: needs.noteCategory }),
   amount: plainColumns({ amountFen: needs.amountFen }),
-  openAmount: { ...plainColumns({ amountFen: needs.amountFen }), governmentCoverFen: governmentCoverSql(), governmentCoverTypes: governmentCoverTypesSql() },
+  openAmount: { ...plainColumns({ amountFen: needs.amountFen }), governmentCoverFen: governmentCoverSql() },
   governmentCover: { governmentCoverFen: governmentCoverSql(), governmentCoverTypes: governmentCoverTypesSql() },
   beneficiaryTags: plainColumns({ beneficiaryTags: needs.beneficiaryTags }),
   neededBy: plainColumns({ neededBy: needs.neededBy }),
