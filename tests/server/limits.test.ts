@@ -130,12 +130,6 @@ describe("operation limits with the default configuration", () => {
     expect(extensionsOf(answer)).toEqual([{ code: "QUERY_TOO_COMPLEX", reason: "MAX_DIRECTIVES", limit: 50, value: 51 }]);
   });
 
-  it("a parse error never echoes JavaScript: nesting past the parser's stack is a plain syntax error", async () => {
-    const answer = await refused(`${"{ me ".repeat(4_000)}${"}".repeat(4_000)}`);
-    // 4,000 levels overflow graphql-js's recursive parser before MAX_TOKENS stops it: a RangeError inside.
-    expect(answer.body.errors).toEqual([{ message: "Syntax Error: the document could not be parsed", extensions: { code: "GRAPHQL_PARSE_FAILED" } }]);
-    expect(JSON.stringify(answer.body)).not.toMatch(/call stack|RangeError|\bat /);
-  });
 });
 
 describe("operation limits behind a generous token limit", () => {
@@ -160,6 +154,15 @@ describe("operation limits behind a generous token limit", () => {
     expect(answer.status).toBe(400);
     return answer;
   }
+
+  it("a parse error never echoes JavaScript: nesting past the parser's stack is a plain syntax error", async () => {
+    // 50,000 levels (150,000 tokens, inside this hub's token limit) overflow graphql-js's recursive parser
+    // on any stack: a RangeError inside. (With the default limit, whether a few thousand levels overflow
+    // before MAX_TOKENS stops the parser depends on the stack left at that moment: not a stable test.)
+    const answer = await refused(`${"{ me ".repeat(50_000)}${"}".repeat(50_000)}`, token);
+    expect(answer.body.errors).toEqual([{ message: "Syntax Error: the document could not be parsed", extensions: { code: "GRAPHQL_PARSE_FAILED" } }]);
+    expect(JSON.stringify(answer.body)).not.toMatch(/call stack|RangeError|\bat /);
+  });
 
   it("refuses 4,500 aliases of households with members at validation: MAX_ALIASES", async () => {
     const answer = await refused(aliases(4_500, HOUSEHOLDS_WITH_MEMBERS), token);
