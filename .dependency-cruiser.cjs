@@ -51,8 +51,8 @@ const LAYERS = [
   },
   {
     name: "roots",
-    doc: "composition roots: context factory, schema, server, main (and its first import, library-mode), the audit checkpoint schedule, CLIs, generated documents",
-    path: ["^src/(main|library-mode|server|schema|context|checkpoint-schedule|claim-expiry-schedule)\\.ts$", "^src/cli/", "^src/docs/"],
+    doc: "composition roots: context factory, schema, server (and its WebSocket subscriptions), main (and its first import, library-mode), the audit checkpoint schedule, CLIs, generated documents",
+    path: ["^src/(main|library-mode|server|subscription-server|schema|context|checkpoint-schedule|claim-expiry-schedule)\\.ts$", "^src/cli/", "^src/docs/"],
     pathNot: [GRAPHQL_FILE],
   },
   {

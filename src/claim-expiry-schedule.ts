@@ -1,6 +1,7 @@
 import type { Database } from "./db/client.js";
 import type { Logger } from "./logger.js";
 import { expireDueClaims } from "./modules/claims/index.js";
+import type { HubEvents } from "./shared/events.js";
 import { intervalTicker, type Ticker } from "./checkpoint-schedule.js";
 
 // Composition root of claim expiry's timing: a sweep at start (claims that fell due while the hub was
@@ -18,6 +19,8 @@ export interface ClaimExpiryScheduleOptions {
   readonly logger: Logger;
   readonly ticker?: Ticker | undefined;
   readonly now?: () => Date;
+  /** Subscribers hear of each expiry (and of the need open again). */
+  readonly events?: HubEvents | null;
 }
 
 export class ClaimExpirySchedule {
@@ -49,7 +52,7 @@ export class ClaimExpirySchedule {
     // A slow sweep is not doubled: a tick during one is skipped.
     if (this.running || this.stopped) return;
     const now = this.options.now?.() ?? new Date();
-    this.running = expireDueClaims(this.options.db, this.options.auditKey, now)
+    this.running = expireDueClaims(this.options.db, this.options.auditKey, now, 100, this.options.events ?? null)
       .then((expired) => {
         if (expired > 0) this.options.logger.info({ expired }, "claims past their due date expired");
       })

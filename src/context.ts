@@ -12,6 +12,7 @@ import type { FieldCipher } from "./privacy/crypto.js";
 import type { LookupLimiter } from "./privacy/lookups.js";
 import { Projector, type SelectedFields } from "./privacy/project.js";
 import { householdScope } from "./privacy/scope.js";
+import { EventOutbox, type HubEvents } from "./shared/events.js";
 import type { Deadline } from "./shared/graphql/deadline.js";
 import { Lane } from "./shared/turns.js";
 
@@ -48,6 +49,8 @@ export function createContext(args: {
   deadline?: Deadline | null;
   /** Published cells counting fewer records are suppressed; default DEFAULT_PUBLIC_MIN_CELL. */
   publicMinCell?: number;
+  /** The hub's event bus: the request's changes are published to it when it is done. */
+  events?: HubEvents | null;
 }): HubContext {
   const { requestId, db, cipher, principal, lookups } = args;
   const audit = new AccessRecorder();
@@ -55,6 +58,7 @@ export function createContext(args: {
   const lane = new Lane();
   const projector = principal ? new Projector(principal, audit) : null;
   const organizations = createOrganizationLoaders(db, lane);
+  const events = new EventOutbox(args.events ?? null);
   return {
     requestId,
     publicReader: { db, minCell: args.publicMinCell ?? DEFAULT_PUBLIC_MIN_CELL, organizationById: organizations.organizationById },
@@ -72,11 +76,14 @@ export function createContext(args: {
           requestId,
           lookups,
           checkpointEvidence: args.checkpointEvidence ?? null,
+          events,
         }
       : null,
     audit,
     purpose: args.purpose ?? null,
     deadline: args.deadline ?? null,
     lane,
+    events,
+    eventBus: args.events ?? null,
   };
 }

@@ -11,6 +11,7 @@ import type { DataCategory } from "./privacy/categories.js";
 import type { FieldCipher } from "./privacy/crypto.js";
 import type { LookupLimiter } from "./privacy/lookups.js";
 import type { Projector } from "./privacy/project.js";
+import type { EventOutbox, HubEvents } from "./shared/events.js";
 import type { Deadline } from "./shared/graphql/deadline.js";
 import type { Lane } from "./shared/turns.js";
 
@@ -51,6 +52,8 @@ export interface Viewer {
   readonly lookups: LookupLimiter;
   /** Reads the signed checkpoints the audit chains are verified against; null when this hub keeps none. */
   readonly checkpointEvidence: (() => Promise<CheckpointEvidence>) | null;
+  /** What this request changed, for live notifications: published once the request is done. */
+  readonly events: EventOutbox;
 }
 
 /** What operations open to everyone read through: aggregates only, never a household's record. */
@@ -78,4 +81,8 @@ export interface HubContext {
   readonly deadline: Deadline | null;
   /** Interactive or heavy: whose work goes first at each yield point (src/shared/turns.ts). */
   readonly lane: Lane;
+  /** The request's outbox (the viewer's), flushed by the server when the request is done. */
+  readonly events: EventOutbox;
+  /** The hub's event bus, that subscriptions listen to; null where none runs (CLIs). */
+  readonly eventBus: HubEvents | null;
 }

@@ -1,5 +1,5 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
-import { buildSchema, getMetadataStorage } from "type-graphql";
+import { buildSchema, getMetadataStorage, type PubSub } from "type-graphql";
 import { operationKey, operationRules, type OperationRule } from "./auth/allow.js";
 import { AccessLogResolver } from "./modules/access-log/access-log.resolver.js";
 import { CaseResolver } from "./modules/cases/cases.resolver.js";
@@ -9,6 +9,7 @@ import { FieldKeysResolver } from "./modules/field-keys/field-keys.resolver.js";
 import { HouseholdResolver } from "./modules/households/households.resolver.js";
 import { MatchingResolver } from "./modules/matching/matching.resolver.js";
 import { NeedResolver } from "./modules/needs/needs.resolver.js";
+import { NotificationResolver } from "./modules/notifications/notifications.resolver.js";
 import { OrganizationResolver } from "./modules/organizations/organizations.resolver.js";
 import { ResourceResolver } from "./modules/resources/resources.resolver.js";
 
@@ -21,6 +22,7 @@ export const RESOLVERS = [
   ResourceResolver,
   ClaimResolver,
   MatchingResolver,
+  NotificationResolver,
   ConsentResolver,
   AccessLogResolver,
   FieldKeysResolver,
@@ -51,6 +53,20 @@ export class SchemaPolicyError extends Error {
   override readonly name = "SchemaPolicyError";
 }
 
+/**
+ * type-graphql insists on a PubSub once any subscription exists. The hub's subscriptions choose their
+ * events with `subscribe` from the hub's event bus (shared/events.ts), never by topic: one declaring
+ * topics would fail here at its first subscriber, not silently listen to nothing.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error("subscriptions take their events from the hub's event bus, not type-graphql topics");
+  },
+  subscribe() {
+    throw new Error("subscriptions take their events from the hub's event bus, not type-graphql topics");
+  },
+};
+
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The hub's schema. Refuses to build when any operation has not declared who may call it. */
@@ -60,9 +76,14 @@ export function buildHubSchema(): Promise<GraphQLSchema> {
     if (missing.length > 0) {
       throw new SchemaPolicyError(`operations without an @Allow rule: ${missing.map((p) => p.operation).join(", ")}`);
     }
-    return buildSchema({ resolvers: [...RESOLVERS], validate: false });
+    return buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: NO_TOPICS });
   })();
   return built;
+}
+
+/** The rule a subscription field declared (`needMatched` …); undefined for none, which the schema refuses. */
+export function subscriptionRule(field: string): OperationRule | undefined {
+  return permissionSurface().find((p) => p.operation === `Subscription.${field}`)?.rule;
 }
 
 /** The SDL as committed in schema/schema.graphql: sorted, so diffs show real changes only. */

@@ -28,6 +28,9 @@ import { DEFAULT_OPERATION_LIMITS, operationCost, operationLimitsRule, tokenLimi
 import { HeavyLane } from "./shared/heavy-lane.js";
 import { DEFAULT_REQUEST_LIMITS, RequestLimiter, callerKey, type RequestLimits } from "./shared/request-limiter.js";
 import { readAccessPurpose } from "./shared/purpose-header.js";
+import { HubEvents } from "./shared/events.js";
+import { subscriptionRule } from "./schema.js";
+import { attachSubscriptions, type SubscriptionServer } from "./subscription-server.js";
 
 export interface HubOptions {
   readonly schema: GraphQLSchema;
@@ -64,9 +67,14 @@ export interface HubOptions {
     readonly schedule: CheckpointSchedule;
     readonly evidence: () => Promise<CheckpointEvidence>;
   };
+  /** The event bus live notifications listen to (default: the hub's own). */
+  readonly events?: HubEvents;
+  /** Live subscriptions one caller may hold at once (default 20). */
+  readonly maxSubscriptionsPerCaller?: number;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER = 20;
 const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** Codes graphql-js and Apollo give to the caller's own mistakes; they pass through unmasked. */
@@ -181,6 +189,10 @@ export interface Hub {
   stop(): Promise<void>;
   /** Builds a request context as the HTTP path does (for in-process tests and benchmarks). */
   contextFor(authorization: string | undefined, request?: RequestFacts): Promise<HubContext>;
+  /** What requests changed, for live notifications (the claim-expiry schedule publishes here too). */
+  readonly events: HubEvents;
+  /** GraphQL subscriptions over WebSocket at /graphql. */
+  readonly subscriptions: SubscriptionServer;
 }
 
 /** What the HTTP layer knows of a request before its context is built. */
@@ -192,6 +204,8 @@ export interface RequestFacts {
   readonly clientAddress?: string;
   /** The database the request works through (a keyed mutation's transaction); default the hub's. */
   readonly database?: Database;
+  /** Counted against the caller's rate (default true; a subscription's events are not requests). */
+  readonly rateLimited?: boolean;
 }
 
 /** A HubError as thrown from the context function: Apollo answers it with this HTTP status (and Retry-After). */
@@ -218,6 +232,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   let stopped: Promise<void> | null = null;
   const httpConfig = options.http ?? { behindTls: false, corsOrigins: [] };
   const accessLog = new AccessLogWriter(db, options.cipher.auditKey);
+  const events = options.events ?? new HubEvents();
   const idempotency = new IdempotentMutations({
     db,
     cipher: options.cipher,
@@ -272,8 +287,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     } catch (err) {
       if (err instanceof AuthError) {
         logger.info({ requestId, reason: err.reason }, "token rejected");
-        await consumeRateOrThrow(null, request.clientAddress);
-        return createContext({ requestId, db: database, cipher: options.cipher, principal: null, authError: err, lookups, deadline, publicMinCell: options.publicMinCell });
+        if (request.rateLimited !== false) await consumeRateOrThrow(null, request.clientAddress);
+        return createContext({ requestId, db: database, cipher: options.cipher, principal: null, authError: err, lookups, deadline, publicMinCell: options.publicMinCell, events });
       }
       // The organization register could not be read: the caller should retry, not report a bug.
       if (isDatabaseUnavailable(err)) {
@@ -285,7 +300,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       }
       throw err;
     }
-    await consumeRateOrThrow(principal, request.clientAddress);
+    if (request.rateLimited !== false) await consumeRateOrThrow(principal, request.clientAddress);
     return createContext({
       requestId,
       db: database,
@@ -296,6 +311,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       lookups,
       deadline,
       publicMinCell: options.publicMinCell,
+      events,
     });
   }
 
@@ -405,6 +421,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     } finally {
       leave?.();
     }
+    // Done (a keyed mutation has committed or rolled back): its changes reach subscribers, who read
+    // what committed — an event of a rolled-back change finds nothing to show.
+    ctx?.events.flush();
     // Encoded once: its size is checked, sent as Content-Length, and the bytes written as they are.
     const payload = result.body.kind === "complete" ? Buffer.from(result.body.string, "utf8") : null;
     if (payload && payload.length > requestLimits.maxResponseBytes) {
@@ -442,12 +461,28 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     );
   }
 
+  const subscriptions = attachSubscriptions({
+    httpServer,
+    schema: options.schema,
+    contextFor,
+    accessLog,
+    logger,
+    limits,
+    ruleOf: subscriptionRule,
+    corsOrigins: httpConfig.corsOrigins,
+    maxPerCaller: options.maxSubscriptionsPerCaller ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER,
+    formatError: (formatted, error) => formatHubError(formatted, error, logger, { maxTokens: limits.maxTokens, timeoutMs: requestLimits.timeoutMs }),
+    maxMessageBytes: MAX_BODY_BYTES,
+  });
+
   options.checkpoints?.schedule.start();
 
   return {
     httpServer,
     apollo,
     contextFor,
+    events,
+    subscriptions,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -466,6 +501,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       // Stop accepting, let in-flight requests finish within the grace (longer than the request
       // deadline, so every request ends on its own), then cut what remains.
       draining = true;
+      // Sockets first: an upgraded connection is no longer the HTTP server's to close.
+      await subscriptions.close();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => httpServer.closeAllConnections(), options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
         httpServer.close(() => {

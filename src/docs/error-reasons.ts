@@ -9,6 +9,7 @@ import { NeedError } from "../modules/needs/index.js";
 import { ResourceError } from "../modules/resources/index.js";
 import { LookupError } from "../privacy/lookups.errors.js";
 import { OperationLimitError, RequestLimitError } from "../shared/graphql/limits.errors.js";
+import { SubscriptionError } from "../shared/graphql/subscription.errors.js";
 import { ServiceError, ValidationError, type ErrorCode, type ErrorDetails, type HubError, type ReasonTable } from "../shared/errors.js";
 
 // Every error class a client can meet, with its reasons: the README's table is rendered from here
@@ -28,6 +29,7 @@ export const ERROR_CLASSES: ReadonlyArray<{ readonly area: string; readonly erro
   { area: "availability", errorClass: ServiceError },
   { area: "operation limits", errorClass: OperationLimitError },
   { area: "request limits", errorClass: RequestLimitError },
+  { area: "live notifications (WebSocket)", errorClass: SubscriptionError },
   { area: "lookups by identifier", errorClass: LookupError },
   { area: "retry-safe mutations (Idempotency-Key)", errorClass: IdempotencyError },
   { area: "households and persons", errorClass: HouseholdError },

@@ -35,6 +35,17 @@ export function readAccessPurpose(header: string | string[] | undefined, max: nu
   return { ok: true, purpose: value };
 }
 
+/** The purpose as a JSON string (a WebSocket's `connection_init` payload): no encoding, the same rules. */
+export function readAccessPurposeText(value: unknown, max: number): PurposeRead {
+  if (value === undefined || value === null) return { ok: true, purpose: null };
+  if (typeof value !== "string") return refuse("x-access-purpose must be a string");
+  const text = value.trim();
+  if (text === "") return { ok: true, purpose: null };
+  if (textProblem(text) !== null) return refuse("x-access-purpose must be one line of printable characters");
+  if (codePointLength(text) > max) return refuse(`x-access-purpose must be at most ${max} characters`);
+  return { ok: true, purpose: text };
+}
+
 function refuse(message: string): PurposeRead {
   return { ok: false, message };
 }

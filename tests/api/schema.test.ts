@@ -74,6 +74,8 @@ describe("the schema", () => {
         "Query.registrationReviews: CIVIL_AFFAIRS roles=ADMIN|CASEWORKER|APPROVER",
         "Query.resource: ANY AUTHENTICATED",
         "Query.resources: ANY AUTHENTICATED",
+        "Subscription.needActivity: CIVIL_AFFAIRS|SUBDISTRICT|COMMUNITY roles=ADMIN|CASEWORKER|APPROVER|COORDINATOR",
+        "Subscription.needMatched: CHARITY|VOLUNTEER_ORG|HUMAN_RESOURCES|CIVIL_AFFAIRS|HEALTHCARE_SECURITY|HEALTH|EDUCATION|HOUSING|EMERGENCY_MANAGEMENT",
       ]
     `);
   });

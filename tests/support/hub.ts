@@ -64,6 +64,7 @@ export async function startTestHub(
     /** The handle the hub is given, around the test database (to hold or fail its statements); t.db stays the plain one. */
     wrapDb?: (db: DbHandle) => DbHandle;
     idempotency?: HubOptions["idempotency"];
+    maxSubscriptionsPerCaller?: number;
   } = {},
 ): Promise<TestHub> {
   const statements: string[] = [];
@@ -90,6 +91,7 @@ export async function startTestHub(
     http: options.http,
     checkpoints: options.checkpoints?.(db),
     idempotency: options.idempotency,
+    maxSubscriptionsPerCaller: options.maxSubscriptionsPerCaller,
   });
   let hub = await build();
   statements.length = 0;

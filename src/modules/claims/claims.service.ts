@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, like, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, like, lte, sql, type SQL } from "drizzle-orm";
 import { appendChangeEntries, changeEntriesFor, type ChainKey, type ChangeActor, type ChangeEntry } from "../../audit/index.js";
 import type { Viewer } from "../../context.type.js";
 import type { Database } from "../../db/client.js";
@@ -9,6 +9,7 @@ import type { EntityCatalogue, View } from "../../privacy/project.js";
 import { JURISDICTION_GRANT } from "../../privacy/scope.js";
 import { areaContains, areaPrefix } from "../../shared/area.js";
 import { dateOrThrow, daysBetween, districtDate } from "../../shared/calendar.js";
+import type { HubEvent, HubEvents } from "../../shared/events.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { textOrThrow, uuidOrThrow } from "../../shared/validate.js";
 import { systemGrantAccess, systemRevokeGrant } from "../grants/index.js";
@@ -169,9 +170,10 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
       ],
         cipher.auditKey,
       );
-      return claim;
+      return { claim, areaCode: need.areaCode };
     });
-    return projector.project(CLAIM_CATALOGUE, claimSource(row), CLAIMANT_VIEW_GRANT);
+    viewer.events.add("NEED_ACTIVITY", { kind: "CLAIMED", claimId: row.claim.id, needId, areaCode: row.areaCode, at: now });
+    return projector.project(CLAIM_CATALOGUE, claimSource(row.claim), CLAIMANT_VIEW_GRANT);
   } catch (error) {
     // The index behind the conditional update: a live claim on the need committed first.
     const db = databaseErrorOf(error);
@@ -215,7 +217,8 @@ export async function releaseClaim(viewer: Viewer, args: { id: string; reason: s
     await checkClaimantText(viewer, reason, { field: "reason", householdId: claim.householdId, memberNames: await memberNames(tx, claim.householdId) });
     return endClaim(tx, claim, { status: "RELEASED", reason, actor: viewer.principal, requestId: viewer.requestId, auditKey: viewer.cipher.auditKey, now });
   });
-  return viewer.projector.project(CLAIM_CATALOGUE, claimSource(row), CLAIMANT_VIEW_GRANT);
+  for (const event of claimEnded(row, now)) viewer.events.add(...event);
+  return viewer.projector.project(CLAIM_CATALOGUE, claimSource(row.claim), CLAIMANT_VIEW_GRANT);
 }
 
 /**
@@ -227,10 +230,14 @@ async function endClaim(
   tx: Database,
   claim: ClaimRow,
   args: { status: "RELEASED" | "EXPIRED"; reason: string | null; actor: ChangeActor; requestId: string; auditKey: ChainKey; now: Date },
-): Promise<ClaimRow> {
+): Promise<EndedClaim> {
   const { now } = args;
   const capacity = await returnCapacity(tx, claim, 1, claim.amountFen ?? 0, now);
-  await tx.update(needs).set({ status: "OPEN", claimedByOrgId: null, updatedAt: now }).where(and(eq(needs.id, claim.needId), eq(needs.status, "CLAIMED")));
+  const [reopened] = await tx
+    .update(needs)
+    .set({ status: "OPEN", claimedByOrgId: null, updatedAt: now })
+    .where(and(eq(needs.id, claim.needId), eq(needs.status, "CLAIMED")))
+    .returning({ category: needs.category, areaCode: needs.areaCode });
   if (claim.grantId) await systemRevokeGrant(tx, claim.grantId);
   const [updated] = await tx.update(claims).set({ status: args.status, releaseReason: args.reason, endedAt: now, updatedAt: now }).where(eq(claims.id, claim.id)).returning();
   const by = { principal: args.actor, requestId: args.requestId, at: now };
@@ -243,7 +250,24 @@ async function endClaim(
     ],
     args.auditKey,
   );
-  return updated!;
+  return { claim: updated!, reopened: reopened ?? null };
+}
+
+interface EndedClaim {
+  readonly claim: ClaimRow;
+  /** The need, open again (null if it was no longer CLAIMED). */
+  readonly reopened: { readonly category: string; readonly areaCode: string } | null;
+}
+
+/** What an ended claim tells subscribers: the claim's end, and the need open for matching again. */
+function claimEnded(ended: EndedClaim, at: Date): HubEvent[] {
+  const { claim, reopened } = ended;
+  if (!reopened) return [];
+  const kind = claim.status === "EXPIRED" ? "EXPIRED" : "RELEASED";
+  return [
+    ["NEED_ACTIVITY", { kind, claimId: claim.id, needId: claim.needId, areaCode: reopened.areaCode, at }],
+    ["NEED_OPENED", { needId: claim.needId, category: reopened.category, areaCode: reopened.areaCode }],
+  ];
 }
 
 /** The hub itself, as the actor of the transitions its schedule makes (in the change log). */
@@ -256,7 +280,7 @@ export const CLAIM_EXPIRY_ACTOR: ChangeActor = Object.freeze({ subject: "hub:cla
  * due. On PostgreSQL several hub instances may sweep at once: `SKIP LOCKED` hands each claim to one,
  * and a claim its claimant is fulfilling at that moment is left to that transaction.
  */
-export async function expireDueClaims(db: Database, auditKey: ChainKey, now: Date = new Date(), limit = 100): Promise<number> {
+export async function expireDueClaims(db: Database, auditKey: ChainKey, now: Date = new Date(), limit = 100, events: HubEvents | null = null): Promise<number> {
   const requestId = `claim-expiry:${randomUUID()}`;
   let expired = 0;
   while (expired < limit) {
@@ -268,11 +292,12 @@ export async function expireDueClaims(db: Database, auditKey: ChainKey, now: Dat
         .orderBy(claims.dueBy)
         .limit(1)
         .for("update", { skipLocked: true });
-      if (!claim) return false;
-      await endClaim(tx, claim, { status: "EXPIRED", reason: null, actor: CLAIM_EXPIRY_ACTOR, requestId, auditKey, now });
-      return true;
+      if (!claim) return null;
+      return endClaim(tx, claim, { status: "EXPIRED", reason: null, actor: CLAIM_EXPIRY_ACTOR, requestId, auditKey, now });
     });
     if (!ended) break;
+    // Committed: its subscribers may hear of it.
+    for (const event of claimEnded(ended, now)) events?.publish(...event);
     expired++;
   }
   return expired;
@@ -303,7 +328,11 @@ export async function fulfilClaim(viewer: Viewer, input: FulfilClaimData, now: D
     await checkClaimantText(viewer, evidenceRef, { field: "input.evidenceRef", householdId: claim.householdId, memberNames: await memberNames(tx, claim.householdId) });
     const unspent = claim.amountFen !== null && delivered !== null ? claim.amountFen - delivered : 0;
     const capacity = unspent > 0 ? await returnCapacity(tx, claim, 0, unspent, now) : null;
-    await tx.update(needs).set({ status: "FULFILLED", updatedAt: now }).where(and(eq(needs.id, claim.needId), eq(needs.status, "CLAIMED")));
+    const [need] = await tx
+      .update(needs)
+      .set({ status: "FULFILLED", updatedAt: now })
+      .where(and(eq(needs.id, claim.needId), eq(needs.status, "CLAIMED")))
+      .returning({ areaCode: needs.areaCode });
     if (claim.grantId) await systemRevokeGrant(tx, claim.grantId);
     const [updated] = await tx
       .update(claims)
@@ -321,13 +350,32 @@ export async function fulfilClaim(viewer: Viewer, input: FulfilClaimData, now: D
       ],
       viewer.cipher.auditKey,
     );
-    return updated!;
+    return { claim: updated!, areaCode: need?.areaCode ?? null };
   });
-  return viewer.projector.project(CLAIM_CATALOGUE, claimSource(row), CLAIMANT_VIEW_GRANT);
+  if (row.areaCode) viewer.events.add("NEED_ACTIVITY", { kind: "FULFILLED", claimId, needId: row.claim.needId, areaCode: row.areaCode, at: now });
+  return viewer.projector.project(CLAIM_CATALOGUE, claimSource(row.claim), CLAIMANT_VIEW_GRANT);
 }
 
 /** Jurisdiction kinds that follow the claims on needs in their area. */
 const OVERSEERS = new Set(["CIVIL_AFFAIRS", "SUBDISTRICT", "COMMUNITY"]);
+
+/** Where the caller oversees claims: on needs in its area (civil affairs, subdistricts, communities). */
+function overseenClaims(viewer: Viewer): SQL {
+  return sql`exists (select 1 from ${needs} where ${needs.id} = ${claims.needId} and ${needs.areaCode} like ${`${areaPrefix(viewer.principal.org.jurisdictionAreaCode)}%`})`;
+}
+
+/**
+ * One claim on a need in the caller's area, as an overseer sees it, when its status is one of
+ * `statuses`; null otherwise (not there, not the caller's to oversee, or moved on).
+ */
+export async function overseenClaim(viewer: Viewer, claimId: string, statuses: readonly ClaimStatus[]): Promise<ClaimView | null> {
+  if (!OVERSEERS.has(viewer.principal.org.kind)) return null;
+  const [row] = await viewer.db
+    .select()
+    .from(claims)
+    .where(and(eq(claims.id, claimId), inArray(claims.status, [...statuses]), overseenClaims(viewer)));
+  return row ? viewer.projector.project(CLAIM_CATALOGUE, claimSource(row), JURISDICTION_GRANT) : null;
+}
 
 /**
  * 认领记录 — claims by claim number: a claimant's own, or (civil affairs, subdistricts, communities)
@@ -337,9 +385,7 @@ export async function listClaims(viewer: Viewer, args: { status?: ClaimStatus | 
   const { principal, projector } = viewer;
   const page = pageRequest(args.page, NATURAL_KEY);
   const overseer = OVERSEERS.has(principal.org.kind);
-  const visible = overseer
-    ? sql`exists (select 1 from ${needs} where ${needs.id} = ${claims.needId} and ${needs.areaCode} like ${`${areaPrefix(principal.org.jurisdictionAreaCode)}%`})`
-    : eq(claims.claimantOrgId, principal.org.id);
+  const visible = overseer ? overseenClaims(viewer) : eq(claims.claimantOrgId, principal.org.id);
   const { rows, totalCount } = await keysetPage({
     db: viewer.db,
     table: claims,

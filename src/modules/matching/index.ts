@@ -1,1 +1,2 @@
 export { scoreMatch, type ScoreInput, type Scored } from "./matching.score.js";
+export { matchesForResource, type NeedMatchView } from "./matching.service.js";

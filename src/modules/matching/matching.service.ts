@@ -61,7 +61,11 @@ type RankedNeedRow = NeedReadRow & { waitingDays: number; daysToDeadline: number
  * 匹配需求 — needs ranked for one of the caller's resources, each as the caller may see it (a charity:
  * the published, de-identified need), with its score, reasons and the top-up the resource would give.
  */
-export async function matchesForResource(viewer: Viewer, args: { resourceId: string; page: PageArgs }, now: Date = new Date()): Promise<Page<NeedMatchView>> {
+export async function matchesForResource(
+  viewer: Viewer,
+  args: { resourceId: string; page: PageArgs; /** Only this need (a live notification's), if it matches. */ onlyNeedId?: string },
+  now: Date = new Date(),
+): Promise<Page<NeedMatchView>> {
   const { principal, projector, cipher } = viewer;
   const resourceId = uuidOrThrow(args.resourceId, "resourceId");
   const page = pageRequest(args.page, MATCH_KEY);
@@ -89,6 +93,7 @@ export async function matchesForResource(viewer: Viewer, args: { resourceId: str
     from ${needs} ${governmentCoverLateral("cover")}
     where ${needVisibility(scope, sql`(${needs.amountFen} is null or ${needs.amountFen} > cover.fen)`)}
       and ${needs.claimedByOrgId} is null and ${needs.status} in ${CLAIMABLE}
+      ${args.onlyNeedId ? sql`and ${needs.id} = ${args.onlyNeedId}` : sql``}
       and ${needs.category} in (${inList(resource.categories)})
       and (${sql.join(resource.serviceAreaCodes.map((c) => sql`${needs.areaCode} like ${`${areaPrefix(c)}%`}`), sql` or `)})
       ${tags.length > 0 ? sql`and exists (select 1 from unnest(${needs.beneficiaryTags}) as t(tag) where t.tag in (${inList(tags)}))` : sql``}`;

@@ -150,6 +150,7 @@ export async function postNeed(viewer: Viewer, input: NeedPostData, now: Date = 
     );
     return n;
   });
+  viewer.events.add("NEED_OPENED", { needId: row.id, category: row.category, areaCode: row.areaCode });
   return projector.project(NEED_CATALOGUE, needSource(row, cipher), needScope(principal).grant);
 }
 
