@@ -1,8 +1,9 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { loadOrCreateDevIssuers, mintDevToken } from "../auth/dev-issuer.js";
@@ -20,6 +21,7 @@ import { districtDate } from "../shared/calendar.js";
 import { startBenchCluster, type BenchCluster } from "./cluster.js";
 import { insertRows } from "./district.js";
 import { percentile, runLoad } from "./load.js";
+import { summarizeProfile, type CpuProfile } from "./profile.js";
 import { ServerProcess, spawnServerChild } from "./server-process.js";
 import type { HubChildConfig } from "./servers/hub.js";
 
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     resources: { type: "string", default: "5000" },
     clients: { type: "string", default: "200" },
     seconds: { type: "string", default: "15" },
+    profile: { type: "boolean", default: false },
   },
 });
 const NEEDS = Number(args.needs);
@@ -76,6 +79,9 @@ async function main(): Promise<void> {
     await admin.query("create database bench_claims");
     await admin.end();
     const url = cluster.urlFor({ database: "bench_claims" });
+    const stats = new pg.Client({ connectionString: url });
+    await stats.connect();
+    await stats.query("create extension if not exists pg_stat_statements");
     const handle = await openDatabase({ url, poolSize: 4 });
     await migrateDatabase(handle);
     await seedDemoDistrict(handle.db, new FieldCipher(keys));
@@ -143,6 +149,8 @@ async function main(): Promise<void> {
     const ids = await idsOf(url, probe.map((r) => r.resourceNo!));
     const check = await gql(MATCHES, { id: ids[0] });
     if (check.errors) throw new Error(`matchesForResource failed: ${JSON.stringify(check.errors)}`);
+    await stats.query("select pg_stat_statements_reset()");
+    const matchUsage = await hub.usage();
     const latencies: number[] = [];
     let responses = 0;
     let matchSeconds = 0;
@@ -154,6 +162,8 @@ async function main(): Promise<void> {
       matchSeconds += result.seconds;
     }
     latencies.sort((a, b) => a - b);
+    const matchUsage2 = await hub.usage();
+    const matchDb = await databaseShare(stats, matchUsage2.served - matchUsage.served);
     const match = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: responses / matchSeconds };
 
     // 4. Claims: one resource per category covering the district, so every open need is claimable.
@@ -172,6 +182,10 @@ async function main(): Promise<void> {
     let conflicts = 0;
     const refusals = new Map<string, number>();
     const winners = new Map<string, number>();
+    await stats.query("select pg_stat_statements_reset()");
+    const profileFile = path.join(tmp, "claims.cpuprofile");
+    if (args.profile) await hub.ask("profile-started", { type: "profile-start", intervalMicros: 200 });
+    const before = await hub.usage();
     const deadline = performance.now() + SECONDS * 1000;
     const started = performance.now();
     // Each need is offered to two clients: the second must get CONFLICT.
@@ -198,6 +212,8 @@ async function main(): Promise<void> {
       }),
     );
     const claimSeconds = (performance.now() - started) / 1000;
+    const after = await hub.usage();
+    if (args.profile) await hub.ask("profile-stopped", { type: "profile-stop", file: profileFile });
     const doubleByResponse = [...winners.values()].filter((n) => n > 1).length;
     const db = new pg.Client({ connectionString: url });
     await db.connect();
@@ -210,18 +226,44 @@ async function main(): Promise<void> {
     console.log(`bench:claims — the charities' journey on PostgreSQL, node ${process.version}, ${os.cpus().length} CPUs`);
     line("data", `${NEEDS} open needs + the demo's, ${RESOURCES} resources (inserted in ${seedSeconds.toFixed(1)} s)`);
     line("matchesForResource(first: 50), 4 connections", `p50 ${match.p50.toFixed(1)} ms, p95 ${match.p95.toFixed(1)} ms, p99 ${match.p99.toFixed(1)} ms, ${match.rps.toFixed(0)} req/s over ${ids.length} resources`);
+    line("  per request", `hub CPU ${((matchUsage2.cpuMicros - matchUsage.cpuMicros) / 1000 / (matchUsage2.served - matchUsage.served)).toFixed(2)} ms; ${matchDb.statements.toFixed(1)} SQL statements, ${matchDb.execMs.toFixed(2)} ms executing in PostgreSQL (slowest: ${matchDb.top})`);
     line("  target p95 ≤ 50 ms / goal ≤ 20 ms", `${match.p95 <= TARGETS.matchP95Ms ? "met" : "NOT met"} / ${match.p95 <= GOALS.matchP95Ms ? "met" : "not met"}`);
     line(`claims at ${CLIENTS} concurrent clients`, `${(claimed / claimSeconds).toFixed(0)} claims/s (${claimed} in ${claimSeconds.toFixed(1)} s), ${conflicts} CONFLICT (the second offer of each need)`);
     line("  other refusals", refusals.size === 0 ? "none" : [...refusals].map(([reason, n]) => `${reason} ${n}`).join(", ") + " (NEED_NOT_FOUND: government aid covers the need in full)");
     line("  target ≥ 300/s / goal ≥ 1,000/s", `${claimed / claimSeconds >= TARGETS.claimsPerSecond ? "met" : "NOT met"} / ${claimed / claimSeconds >= GOALS.claimsPerSecond ? "met" : "not met"}`);
     line("double claims (responses / database)", `${doubleByResponse} / ${doubleInDb} (must be 0); needs CLAIMED in the database ${claimedInDb} = claims won ${claimed}: ${claimedInDb === claimed ? "consistent" : "INCONSISTENT"}`);
+    const attempts = after.served - before.served;
+    const claimDb = await databaseShare(stats, attempts);
+    line("  per claim request (won or refused)", `hub CPU ${((after.cpuMicros - before.cpuMicros) / 1000 / attempts).toFixed(2)} ms; ${claimDb.statements.toFixed(1)} SQL statements, ${claimDb.execMs.toFixed(2)} ms executing in PostgreSQL (${attempts} requests)`);
     line("hub RSS (most / now)", `${(usage.maxRssBytes / 2 ** 20).toFixed(0)} / ${(usage.rssBytes / 2 ** 20).toFixed(0)} MB`);
+    if (args.profile) {
+      const summary = summarizeProfile(JSON.parse(readFileSync(profileFile, "utf8")) as CpuProfile, path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."));
+      const cpuPerRequest = (after.cpuMicros - before.cpuMicros) / 1000 / attempts;
+      const per = (ms: number) => ((ms / summary.busyMs) * cpuPerRequest).toFixed(3);
+      console.log(`  profile of the claims phase (main thread's samples × the process's CPU per request; the profiler slows the hub a little)`);
+      for (const g of summary.groups.filter((g) => g.ms / summary.busyMs >= 0.005)) console.log(`    ${g.name.padEnd(40)} ${per(g.ms).padStart(8)} ms/req ${((100 * g.ms) / summary.busyMs).toFixed(1).padStart(5)}%`);
+      console.log("    top functions by self time");
+      for (const f of summary.functions.slice(0, 25)) console.log(`      ${f.name.slice(0, 80).padEnd(80)} ${per(f.ms).padStart(8)}  ${f.group}`);
+    }
     if (doubleByResponse > 0 || doubleInDb > 0 || claimedInDb !== claimed) process.exitCode = 1;
+    await stats.end();
   } finally {
     await hub?.stop().catch(() => undefined);
     await cluster?.stop().catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** What PostgreSQL did per request since the last reset: statements, execution time, the costliest statement's mean. */
+async function databaseShare(stats: pg.Client, requests: number): Promise<{ statements: number; execMs: number; top: string }> {
+  const { rows } = await stats.query<{ calls: string; total: number; query: string }>(
+    "select calls, total_exec_time as total, query from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) order by total_exec_time desc",
+  );
+  const calls = rows.reduce((n, r) => n + Number(r.calls), 0);
+  const total = rows.reduce((n, r) => n + r.total, 0);
+  const first = rows[0];
+  const top = first ? `${(first.total / Number(first.calls)).toFixed(2)} ms × ${(Number(first.calls) / requests).toFixed(2)} per request, "${first.query.replace(/\s+/g, " ").slice(0, 48)}…"` : "none";
+  return { statements: calls / Math.max(1, requests), execMs: total / Math.max(1, requests), top };
 }
 
 async function idsOf(url: string, resourceNos: string[]): Promise<string[]> {

@@ -7,7 +7,7 @@ import { districtDate } from "../../shared/calendar.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { uuidOrThrow } from "../../shared/validate.js";
 import type { View } from "../../privacy/project.js";
-import { NEED_CATALOGUE, NEED_ROW_COLUMNS, NEED_VIEW_COLUMNS, NeedError, governmentCoverLateral, needSource, needVisibility, needs, openAmountOf, type NeedReadRow, type NeedSource, type NeedUrgency } from "../needs/index.js";
+import { NEED_CATALOGUE, NEED_ROW_COLUMNS, NEED_VIEW_COLUMNS, NeedError, governmentCoversOf, needSource, needVisibility, needs, openAmountOf, type NeedReadRow, type NeedSource, type NeedUrgency } from "../needs/index.js";
 import { ResourceError, resources, resourceView, type ResourceRow, type ResourceView } from "../resources/index.js";
 import { DEADLINE_POINTS, FIT_POINTS, SAME_COMMUNITY_POINTS, URGENCY_POINTS, WAITING_DAYS_CAP, scoreMatch, type Scored } from "./matching.score.js";
 
@@ -85,13 +85,15 @@ export async function matchesForResource(
     + (case when ${open} is null then ${sql.raw(String(FIT_POINTS / 2))}
             else ((least(${open}, coalesce(${fundable}::bigint, ${open})) * ${sql.raw(String(2 * FIT_POINTS))} + ${open}) / (2 * ${open})) end)
     + (case when "sameCommunity" then ${sql.raw(String(SAME_COMMUNITY_POINTS))} else 0 end))::int`;
-  // The cover once per need (a lateral join), used by the scope's open-to-charity filter, the score and the view.
-  const candidates: SQL = sql`select ${selectList(NEED_ROW_COLUMNS)}, cover.fen as "governmentCoverFen", cover.types as "governmentCoverTypes",
+  // The cover once per need (the households' covers, hash-joined), used by the scope's open-to-charity
+  // filter, the score and the view.
+  const covers = sql`cover as (${governmentCoversOf(resource.categories)})`;
+  const candidates: SQL = sql`select ${selectList(NEED_ROW_COLUMNS)}, coalesce(cover.fen, 0) as "governmentCoverFen", coalesce(cover.types, '{}') as "governmentCoverTypes",
       floor(extract(epoch from (${asOf.toISOString()}::timestamptz - ${needs.createdAt})) / 86400)::int as "waitingDays",
       (${needs.neededBy} - ${districtDate(asOf)}::date)::int as "daysToDeadline",
       (${needs.areaCode} in (${inList(resource.serviceAreaCodes)})) as "sameCommunity"
-    from ${needs} ${governmentCoverLateral("cover")}
-    where ${needVisibility(scope, sql`(${needs.amountFen} is null or ${needs.amountFen} > cover.fen)`)}
+    from ${needs} left join cover on cover.household_id = ${needs.householdId} and cover.category = ${needs.category}::text
+    where ${needVisibility(scope, sql`(${needs.amountFen} is null or ${needs.amountFen} > coalesce(cover.fen, 0))`)}
       and ${needs.claimedByOrgId} is null and ${needs.status} in ${CLAIMABLE}
       ${args.onlyNeedId ? sql`and ${needs.id} = ${args.onlyNeedId}` : sql``}
       and ${needs.category} in (${inList(resource.categories)})
@@ -99,7 +101,7 @@ export async function matchesForResource(
       ${tags.length > 0 ? sql`and exists (select 1 from unnest(${needs.beneficiaryTags}) as t(tag) where t.tag in (${inList(tags)}))` : sql``}`;
   const rows = await rawRows<RankedNeedRow>(
     viewer.db,
-    sql`with candidate as (${candidates}), scored as (select *, ${score} as "score" from candidate where ${open} is null or ${open} > 0)
+    sql`with ${covers}, candidate as (${candidates}), scored as (select *, ${score} as "score" from candidate where ${open} is null or ${open} > 0)
       select * from scored
       ${after ? sql`where "score" < ${after.score} or ("score" = ${after.score} and "needNo" > ${after.no})` : sql``}
       order by "score" desc, "needNo" asc limit ${page.limit + 1}`,
@@ -109,7 +111,7 @@ export async function matchesForResource(
     limit: page.limit,
     // How many needs match, counted when asked for: the same constraints without the ranking.
     totalCount: async () => {
-      const [n] = await rawRows<{ n: number }>(viewer.db, sql`with candidate as (${candidates}) select count(*)::int as n from candidate where ${open} is null or ${open} > 0`);
+      const [n] = await rawRows<{ n: number }>(viewer.db, sql`with ${covers}, candidate as (${candidates}) select count(*)::int as n from candidate where ${open} is null or ${open} > 0`);
       return n?.n ?? 0;
     },
     keyOf: (r) => `${asOf.getTime()}|${r.score}|${r.needNo}`,

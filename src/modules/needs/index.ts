@@ -4,6 +4,6 @@ export { NeedError, NeedErrorReason } from "./needs.errors.js";
 export { NEED_CATALOGUE, TAG_CATEGORY, tagCategory, type NeedNote } from "./needs.policy.js";
 export { assertClaimantText, personalDataIn } from "./needs.validation.js";
 export { checkClaimantText, getNeed, type NeedView } from "./needs.service.js";
-export { governmentCoverLateral, governmentCoverSql, openAmountOf } from "./needs.coverage.js";
+export { governmentCoverSql, governmentCoversOf, openAmountOf } from "./needs.coverage.js";
 export { NEED_ROW_COLUMNS, NEED_VIEW_COLUMNS, needVisibility } from "./needs.repository.js";
 export { needSource, type NeedSource } from "./needs.policy.js";
