@@ -134,7 +134,7 @@ export function formatHubError(
   const failure = original instanceof Error ? original : new Error(String(original));
   logger.error(
     {
-      err: { type: failure.name, sqlstate: databaseErrorOf(failure)?.code },
+      err: { type: failure.name, sqlstate: databaseErrorOf(failure)?.code, constraint: databaseErrorOf(failure)?.constraint },
       path: formatted.path,
     },
     "unexpected error while resolving",

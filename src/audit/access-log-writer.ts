@@ -1,5 +1,6 @@
 import { getTableColumns, getTableName } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
+import { InsertTexts } from "../db/raw-rows.js";
 import type { DbHandle } from "../db/client.js";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../db/errors.js";
 import { accessContent, accessLogStream, type AccessContent, type AccessEntry } from "./access-log.js";
@@ -101,7 +102,7 @@ export class AccessLogWriter {
         waiters = chained.waiters;
         if (waiters.length === 0) return;
         try {
-          await this.handle.query(insertText(chained.rows.length), chained.rows.flatMap(driverValues));
+          await this.handle.query(INSERTS.text(chained.rows.length), INSERTS.values(chained.rows));
         } catch (error) {
           if (databaseErrorOf(error)?.code !== UNIQUE_VIOLATION) throw error;
           this.head = null; // another writer holds these seqs: re-read the head, chain the batch again
@@ -171,37 +172,14 @@ const ROW_KEYS = {
   hash: true,
 } as const satisfies Record<keyof Chained<AccessContent>, true>;
 
-/** Those columns in statement order, with the drizzle column that converts each value. */
-const INSERT_COLUMNS: ReadonlyArray<readonly [keyof Chained<AccessContent>, PgColumn]> = (() => {
+/** Those columns in statement order, with the drizzle column that converts each value; texts built once. */
+const INSERTS = (() => {
   const columns = getTableColumns(accessLog) as Record<string, PgColumn>;
-  return (Object.keys(ROW_KEYS) as Array<keyof typeof ROW_KEYS>).map((k) => [k, columns[k]!] as const);
+  return new InsertTexts(getTableName(accessLog), (Object.keys(ROW_KEYS) as Array<keyof typeof ROW_KEYS>).map((k) => [k, columns[k]!] as const));
 })();
 
 /** PostgreSQL's limit on one statement's bind parameters ($1 … $65535). */
 const MAX_BIND_PARAMETERS = 65_535;
 
 /** Rows per batch: one INSERT of INSERT_COLUMNS.length parameters a row, within MAX_BIND_PARAMETERS. */
-export const MAX_BATCH_ROWS = Math.min(ROWS_PER_INSERT, Math.floor(MAX_BIND_PARAMETERS / INSERT_COLUMNS.length));
-
-/** The statement texts for the common batch sizes (1 … this many rows) are built once. */
-const CACHED_INSERT_TEXTS = 64;
-
-const insertTexts = new Map<number, string>();
-
-function insertText(rows: number): string {
-  let text = insertTexts.get(rows);
-  if (!text) {
-    const names = INSERT_COLUMNS.map(([, c]) => `"${c.name}"`).join(", ");
-    const tuples = Array.from({ length: rows }, (_, r) => `(${INSERT_COLUMNS.map((_, c) => `$${r * INSERT_COLUMNS.length + c + 1}`).join(", ")})`);
-    text = `insert into "${getTableName(accessLog)}" (${names}) values ${tuples.join(", ")}`;
-    if (rows <= CACHED_INSERT_TEXTS) insertTexts.set(rows, text);
-  }
-  return text;
-}
-
-function driverValues(row: Chained<AccessContent>): unknown[] {
-  return INSERT_COLUMNS.map(([key, column]) => {
-    const value = row[key];
-    return value === null ? null : column.mapToDriverValue(value);
-  });
-}
+export const MAX_BATCH_ROWS = Math.min(ROWS_PER_INSERT, Math.floor(MAX_BIND_PARAMETERS / INSERTS.columns.length));

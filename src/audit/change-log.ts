@@ -1,8 +1,9 @@
-import { desc, is } from "drizzle-orm";
+import { getTableColumns, getTableName, is } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
+import { InsertTexts, rawStatement } from "../db/raw-rows.js";
 import { changeLog } from "./audit.table.js";
-import type { ChainKey } from "./chain.js";
+import type { ChainKey, Chained } from "./chain.js";
 import { appendToStream, canonicalUuid, type StreamWriter } from "./stream.js";
 
 /** One changed field: who changed what, from which value to which. */
@@ -27,18 +28,38 @@ export const REDACTED = "[redacted]";
 
 type ChangeContent = Omit<ChangeEntry, "sensitive">;
 
+/** Every column of a chained entry, in statement order (the row's keys are the columns' properties). */
+const ROW_KEYS = {
+  seq: true,
+  at: true,
+  requestId: true,
+  subject: true,
+  orgCode: true,
+  role: true,
+  entityType: true,
+  entityId: true,
+  householdId: true,
+  field: true,
+  oldValue: true,
+  newValue: true,
+  prevHash: true,
+  hash: true,
+} as const satisfies Record<keyof Chained<ChangeContent>, true>;
+const COLUMNS = getTableColumns(changeLog);
+// Built once (a change's entries are one INSERT of a few rows, in every mutation's transaction: drizzle's
+// building of it cost more than the statement).
+const INSERTS = new InsertTexts(getTableName(changeLog), (Object.keys(ROW_KEYS) as Array<keyof typeof ROW_KEYS>).map((k) => [k, COLUMNS[k]] as const));
+// (int8 arrives as a string; ordered by the table's column, not an output alias.)
+const HEAD_TEXT = `select c."${COLUMNS.seq.name}" as seq, c."${COLUMNS.hash.name}" as hash from "${getTableName(changeLog)}" c order by c."${COLUMNS.seq.name}" desc limit 1`;
+
 const writer: StreamWriter<ChangeContent> = {
   name: "change_log",
   readHead: async (tx) => {
-    const [head] = await tx
-      .select({ seq: changeLog.seq, hash: changeLog.hash })
-      .from(changeLog)
-      .orderBy(desc(changeLog.seq))
-      .limit(1);
-    return head ?? null;
+    const [head] = await rawStatement<{ seq: string | number; hash: string }>(tx, HEAD_TEXT, [], "change_log_head");
+    return head ? { seq: Number(head.seq), hash: head.hash } : null;
   },
   table: changeLog,
-  insert: (tx, rows) => tx.insert(changeLog).values(rows),
+  insert: (tx, rows) => rawStatement(tx, INSERTS.text(rows.length), INSERTS.values(rows)),
 };
 
 /**

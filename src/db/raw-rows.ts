@@ -1,5 +1,5 @@
-import { sql, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { Placeholder, sql, type SQL } from "drizzle-orm";
+import { PgDialect, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "./client.js";
 
 // The driver-level read for the hot paths (the per-request loaders, whose rows are most of what a list
@@ -60,4 +60,76 @@ export function columnsFor(
   const columns = { ...always };
   for (const [field, set] of Object.entries(byField)) if (set && selects(entity, field)) Object.assign(columns, set);
   return columns;
+}
+
+/**
+ * One statement whose text is already built, sent through the database handle's session — the pool, or
+ * the caller's transaction — past drizzle's query builder (its per-call work on a many-column INSERT
+ * costs more than PostgreSQL's). Parameters in driver form (column.mapToDriverValue); rows as the driver
+ * returns them. `name` makes it a named prepared statement on PostgreSQL (parsed and planned once per
+ * connection): give one only to a text that never changes under that name.
+ */
+export async function rawStatement<R>(db: Database, text: string, params: readonly unknown[], name?: string): Promise<R[]> {
+  const result = await db._.session.prepareQuery({ sql: text, params: params as unknown[] }, undefined, name, false).execute();
+  return (result as unknown as { rows: R[] }).rows;
+}
+
+/**
+ * Multi-row INSERT texts for a table's columns, built once per row count (up to `cache` rows): the
+ * access log's group commit and the change log's append send their rows through them.
+ */
+export class InsertTexts<K extends string> {
+  private readonly texts = new Map<number, string>();
+  private readonly names: string;
+
+  constructor(
+    private readonly table: string,
+    /** Row keys in statement order, each with the drizzle column that converts its value. */
+    readonly columns: ReadonlyArray<readonly [K, AnyPgColumn]>,
+    private readonly cache = 64,
+  ) {
+    this.names = columns.map(([, c]) => `"${c.name}"`).join(", ");
+  }
+
+  text(rows: number): string {
+    let text = this.texts.get(rows);
+    if (!text) {
+      const n = this.columns.length;
+      const tuples = Array.from({ length: rows }, (_, r) => `(${this.columns.map((_, c) => `$${r * n + c + 1}`).join(", ")})`);
+      text = `insert into "${this.table}" (${this.names}) values ${tuples.join(", ")}`;
+      if (rows <= this.cache) this.texts.set(rows, text);
+    }
+    return text;
+  }
+
+  values(rows: ReadonlyArray<Readonly<Record<K, unknown>>>): unknown[] {
+    return rows.flatMap((row) =>
+      this.columns.map(([key, column]) => {
+        const value = row[key];
+        return value === null || value === undefined ? null : column.mapToDriverValue(value);
+      }),
+    );
+  }
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A statement's text built by drizzle once, its values named with `sql.placeholder(name)`: `params`
+ * fills them in statement order for rawStatement. For hot writes whose shape never changes.
+ */
+export function preparedText(build: () => SQL): { readonly text: string; params(values: Readonly<Record<string, unknown>>): unknown[] } {
+  let query: { sql: string; params: unknown[] } | undefined;
+  const built = () => (query ??= dialect.sqlToQuery(build()));
+  return {
+    get text() {
+      return built().sql;
+    },
+    params: (values) =>
+      built().params.map((p) => {
+        if (!(p instanceof Placeholder)) return p;
+        if (!(p.name in values)) throw new TypeError(`no value for placeholder ${p.name}`);
+        return values[p.name];
+      }),
+  };
 }

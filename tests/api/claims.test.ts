@@ -409,6 +409,38 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     expect(grants).toHaveLength(1);
   }, 60_000);
 
+  it.runIf(kind === "postgres")("claims, releases, fulfilments and re-claims on one resource, all at once: no deadlock, capacity consistent", async () => {
+    const resource = await publish(charity, { capacitySlots: 1000, budget: "100000.00", perBeneficiaryCap: "1000.00" });
+    const otherResource = (await publish(otherCharity, { capacitySlots: 1000, budget: "100000.00", perBeneficiaryCap: "1000.00" })).id;
+    const held: Array<{ claimId: string; needId: string }> = [];
+    for (let i = 0; i < 20; i++) {
+      const need = await postNeed({ amount: "800.00" });
+      held.push({ needId: need.id, claimId: ok<{ id: string }>(await t.exec(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "500.00" } }), "claimNeed").id });
+    }
+    const fresh: string[] = [];
+    for (let i = 0; i < 30; i++) fresh.push((await postNeed({ amount: "800.00" })).id);
+    // Releases and fulfilments lock claim → resource → need; claims lock need → resource; each need is
+    // also claimed again right as its claim is released.
+    const results = await Promise.all([
+      ...held.slice(0, 10).map((h) => t.exec(charity, RELEASE, { id: h.claimId, reason: "项目调整，改由其他项目承接" })),
+      ...held.slice(0, 10).map((h) => t.exec(otherCharity, CLAIM, { input: { needId: h.needId, resourceId: otherResource, amount: "500.00" } })),
+      ...held.slice(10).map((h) => t.exec(charity, FULFIL, { input: { claimId: h.claimId, deliveredAmount: "300.00", deliveredOn: today, evidenceRef: "RECEIPT-RACE" } })),
+      ...fresh.map((needId) => t.exec(charity, CLAIM, { input: { needId, resourceId: resource.id, amount: "500.00" } })),
+    ]);
+    // Every answer is a result or a coded refusal: no deadlock, no internal error.
+    const codes = results.flatMap((r) => errorCodes(r));
+    expect(codes.filter((c) => c !== "CONFLICT")).toEqual([]);
+    expect(results.slice(0, 10).every((r) => !r.errors)).toBe(true);
+    expect(results.slice(20, 30).every((r) => !r.errors)).toBe(true);
+    expect(results.slice(30).every((r) => !r.errors)).toBe(true);
+    // The resource's books: 20 + 30 claims made, 10 released; the fulfilments returned 200.00 each.
+    const [after] = await t.db.db.select({ slots: resources.slotsClaimed, budget: resources.budgetClaimedFen }).from(resources).where(eq(resources.id, resource.id));
+    const live = await t.db.db.select({ amount: claims.amountFen, delivered: claims.deliveredAmountFen, status: claims.status }).from(claims).where(and(eq(claims.resourceId, resource.id), inArray(claims.status, ["ACTIVE", "FULFILLED"])));
+    expect(after!.slots).toBe(live.length);
+    expect(after!.slots).toBe(40);
+    expect(after!.budget).toBe(live.reduce((n, c) => n + (c.status === "FULFILLED" ? c.delivered! : c.amount!), 0));
+  }, 60_000);
+
   it("expires unfulfilled claims past their due date, once, as a release would — and the schedule sweeps at start", async () => {
     const need = await postNeed();
     const resource = await publish(charity, { capacitySlots: 2 });

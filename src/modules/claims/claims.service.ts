@@ -5,7 +5,7 @@ import { appendChangeEntries, changeEntriesFor, type ChainKey, type ChangeActor,
 import type { Viewer } from "../../context.type.js";
 import type { Database } from "../../db/client.js";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
-import { rawRows } from "../../db/raw-rows.js";
+import { preparedText, rawStatement } from "../../db/raw-rows.js";
 import { NATURAL_KEY, keysetPage } from "../../db/paging.js";
 import type { EntityCatalogue, View } from "../../privacy/project.js";
 import { JURISDICTION_GRANT } from "../../privacy/scope.js";
@@ -26,16 +26,54 @@ import { claims, type ClaimRow } from "./claims.table.js";
 
 // 认领 (clause 18): a charity claims a published need against one of its resources, delivers, and
 // records it. Every step is one transaction that moves the need, the resource's capacity, the claim
-// grant and the change log together. Locks are taken in one order — claim, resource, need — so
-// concurrent claims, releases and fulfilments queue instead of deadlocking; the conditional updates
-// (need still open, capacity still left) and the database's constraints (one live claim per need,
-// capacity never below zero) hold even if that order were broken.
+// grant and the change log together. Releases, fulfilments and expiries lock claim, resource, need in
+// that order. A claim locks the need first and the resource's row only in its last write — so claims
+// racing for one need queue on that need, not on the resource every other claim of it needs, and the
+// resource's row is held for the commit only. That cannot deadlock with the others: a claim goes on to
+// the resource only for a need that is open, and an open need has no live claim that a release or
+// fulfilment could be holding the resource for. The conditional updates (need still open, resource
+// still active and in its window, capacity still left) and the database's constraints (one live claim
+// per need, capacity never below zero) decide, whatever the interleaving.
 
 export type ClaimView = View<ClaimSource>;
 
 /** A column's bare name, for SET and INSERT column lists (which take no table prefix). */
 const col = (column: AnyPgColumn) => sql.identifier(column.name);
 const columnList = (...columns: AnyPgColumn[]) => sql.join(columns.map(col), sql`, `);
+
+const p = (name: string) => sql.placeholder(name);
+
+/**
+ * A claim's four writes as one statement, built once (drizzle's building of it cost more than running
+ * it) and prepared on each connection: the slot and amount held, the need taken, the claim grant and the
+ * claim — each only if the one before it happened, so the counts say which condition failed.
+ */
+const CLAIM_WRITES = preparedText(
+  () => sql`with held as (
+      update ${resources} set ${col(resources.slotsClaimed)} = ${resources.slotsClaimed} + 1, ${col(resources.budgetClaimedFen)} = ${resources.budgetClaimedFen} + ${p("fen")}::int, ${col(resources.updatedAt)} = ${p("now")}::timestamptz
+      where ${resources.id} = ${p("resourceId")}::uuid
+        and ${resources.status} = 'ACTIVE' and ${resources.startsOn} <= ${p("today")}::date and (${resources.endsOn} is null or ${resources.endsOn} >= ${p("today")}::date)
+        and (${resources.capacitySlots} is null or ${resources.slotsClaimed} < ${resources.capacitySlots})
+        and (${resources.budgetFen} is null or ${resources.budgetClaimedFen} + ${p("fen")}::int <= ${resources.budgetFen})
+      returning ${resources.slotsClaimed} as "slotsClaimed", ${resources.budgetClaimedFen} as "budgetClaimedFen"
+    ), taken as (
+      update ${needs} set ${col(needs.status)} = 'CLAIMED', ${col(needs.claimedByOrgId)} = ${p("orgId")}::uuid, ${col(needs.updatedAt)} = ${p("now")}::timestamptz
+      where ${needs.id} = ${p("needId")}::uuid and ${needs.status} in (${sql.raw(CLAIMABLE.map((status) => `'${status}'`).join(", "))}) and exists (select 1 from held)
+      returning ${needs.id}
+    ), granted as (
+      insert into ${accessGrants} (${columnList(accessGrants.id, accessGrants.householdId, accessGrants.granteeOrgId, accessGrants.relationship, accessGrants.categories, accessGrants.sourceRef, accessGrants.expiresAt)})
+      select ${p("grantId")}::uuid, ${p("householdId")}::uuid, ${p("orgId")}::uuid, 'CLAIM'::grant_relationship, ${sql.raw(`'{${CLAIM_GRANT_CATEGORIES.join(",")}}'`)}::data_category[], ${p("sourceRef")}::text, ${p("dueBy")}::timestamptz
+      where exists (select 1 from taken)
+      returning ${accessGrants.id}
+    ), claimed as (
+      insert into ${claims} (${columnList(claims.id, claims.claimNo, claims.needId, claims.resourceId, claims.claimantOrgId, claims.householdId, claims.grantId, claims.amountFen, claims.status, claims.claimedAt, claims.dueBy)})
+      select ${p("claimId")}::uuid, ${CLAIM_NUMBER_NEXT}, ${p("needId")}::uuid, ${p("resourceId")}::uuid, ${p("orgId")}::uuid, ${p("householdId")}::uuid, granted.id, ${p("amount")}::int, 'ACTIVE'::claim_status, ${p("now")}::timestamptz, ${p("dueBy")}::timestamptz
+      from granted
+      returning ${claims.claimNo} as "claimNo"
+    )
+    select (select count(*)::int from held) as "held", (select "slotsClaimed" from held), (select "budgetClaimedFen" from held),
+           (select count(*)::int from taken) as "taken", (select "claimNo" from claimed)`,
+);
 
 /** The next claim number, `QXL-000123`, drawn in the INSERT itself (no statement of its own). */
 const CLAIM_NUMBER_NEXT = sql`(select 'QXL-' || lpad(n::text, greatest(6, length(n::text)), '0') from (select nextval('claim_no_seq') as n) as seq)`;
@@ -90,17 +128,13 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
   const today = districtDate(now);
   try {
     const row = await viewer.db.transaction(async (tx) => {
-      // The resource first: claims against one resource queue here, and capacity is decided one at a time.
+      // The resource as it is now, unlocked: its terms are checked here, and again where capacity is taken.
       const [resource] = await tx
         .select()
         .from(resources)
-        .where(and(eq(resources.id, resourceId), eq(resources.ownerOrgId, org.id)))
-        .for("update");
+        .where(and(eq(resources.id, resourceId), eq(resources.ownerOrgId, org.id)));
       if (!resource) throw ClaimError.atField("RESOURCE_NOT_FOUND", "resource not found among your organization's", "input.resourceId");
-      if (resource.status !== "ACTIVE") throw new ClaimError("RESOURCE_NOT_ACTIVE", `the resource is ${resource.status}, not ACTIVE`);
-      if (resource.startsOn > today || (resource.endsOn !== null && resource.endsOn < today)) {
-        throw new ClaimError("RESOURCE_OUTSIDE_WINDOW", `the resource runs ${resource.startsOn} to ${resource.endsOn ?? "open-ended"}`);
-      }
+      assertResourceOpen(resource, today);
       // The need as the claimant reaches it: inside its area. Locked: a concurrent claim of it waits here.
       const [found] = await tx
         .select({ need: needs, cover: governmentCoverSql().mapWith(Number) })
@@ -134,40 +168,23 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
         throw new ClaimError("NOT_ELIGIBLE", `the need carries none of the resource's eligibility tags (${resource.eligibilityTags.join(", ")})`);
       }
 
-      // One statement for the four writes (a round trip each was a third of a claim's CPU): the slot
-      // and amount held, the need taken, the claim grant and the claim — each only if the one before it
-      // happened, so the counts say which condition failed, and the transaction rolls back on either.
+      // One statement for the four writes (CLAIM_WRITES); the transaction rolls back on either refusal.
       const claimId = randomUUID();
       const grantId = randomUUID();
       const dueBy = new Date(now.getTime() + CLAIM_DAYS * 24 * 3600 * 1000);
       const fen = amount ?? 0;
-      const [written] = await rawRows<{ held: number; slotsClaimed: number | null; budgetClaimedFen: number | null; taken: number; claimNo: string | null }>(
+      const [written] = await rawStatement<{ held: number; slotsClaimed: number | null; budgetClaimedFen: number | null; taken: number; claimNo: string | null }>(
         tx,
-        sql`with held as (
-            update ${resources} set ${col(resources.slotsClaimed)} = ${resources.slotsClaimed} + 1, ${col(resources.budgetClaimedFen)} = ${resources.budgetClaimedFen} + ${fen}, ${col(resources.updatedAt)} = ${now}
-            where ${resources.id} = ${resourceId}
-              and (${resources.capacitySlots} is null or ${resources.slotsClaimed} < ${resources.capacitySlots})
-              and (${resources.budgetFen} is null or ${resources.budgetClaimedFen} + ${fen} <= ${resources.budgetFen})
-            returning ${resources.slotsClaimed} as "slotsClaimed", ${resources.budgetClaimedFen} as "budgetClaimedFen"
-          ), taken as (
-            update ${needs} set ${col(needs.status)} = 'CLAIMED', ${col(needs.claimedByOrgId)} = ${org.id}, ${col(needs.updatedAt)} = ${now}
-            where ${needs.id} = ${needId} and ${needs.status} in (${sql.join(CLAIMABLE.map((status) => sql`${status}`), sql`, `)}) and exists (select 1 from held)
-            returning ${needs.id}
-          ), granted as (
-            insert into ${accessGrants} (${columnList(accessGrants.id, accessGrants.householdId, accessGrants.granteeOrgId, accessGrants.relationship, accessGrants.categories, accessGrants.sourceRef, accessGrants.expiresAt)})
-            select ${grantId}::uuid, ${need.householdId}::uuid, ${org.id}::uuid, 'CLAIM'::grant_relationship, ${`{${CLAIM_GRANT_CATEGORIES.join(",")}}`}::data_category[], ${`claim:${claimId}`}::text, ${dueBy}::timestamptz
-            where exists (select 1 from taken)
-            returning ${accessGrants.id}
-          ), claimed as (
-            insert into ${claims} (${columnList(claims.id, claims.claimNo, claims.needId, claims.resourceId, claims.claimantOrgId, claims.householdId, claims.grantId, claims.amountFen, claims.status, claims.claimedAt, claims.dueBy)})
-            select ${claimId}::uuid, ${CLAIM_NUMBER_NEXT}, ${needId}::uuid, ${resourceId}::uuid, ${org.id}::uuid, ${need.householdId}::uuid, granted.id, ${amount}::int, 'ACTIVE'::claim_status, ${now}::timestamptz, ${dueBy}::timestamptz
-            from granted
-            returning ${claims.claimNo} as "claimNo"
-          )
-          select (select count(*)::int from held) as "held", (select "slotsClaimed" from held), (select "budgetClaimedFen" from held),
-                 (select count(*)::int from taken) as "taken", (select "claimNo" from claimed)`,
+        CLAIM_WRITES.text,
+        CLAIM_WRITES.params({ fen, now, today, resourceId, orgId: org.id, needId, grantId, householdId: need.householdId, sourceRef: `claim:${claimId}`, dueBy, claimId, amount }),
+        "claim_writes",
       );
-      if (written!.held === 0) throw new ClaimError("RESOURCE_EXHAUSTED", "the resource has no slot or not enough budget left");
+      if (written!.held === 0) {
+        // Paused, closed or past its window since it was read, or out of capacity: say which.
+        const [current] = await tx.select().from(resources).where(eq(resources.id, resourceId));
+        assertResourceOpen(current!, today);
+        throw new ClaimError("RESOURCE_EXHAUSTED", "the resource has no slot or not enough budget left");
+      }
       if (written!.taken === 0 || written!.claimNo === null) throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
       const held = [{ slotsClaimed: written!.slotsClaimed!, budgetClaimedFen: written!.budgetClaimedFen! }];
       // The row as inserted (its bookkeeping timestamps are the database's, unread: no view shows them).
@@ -197,7 +214,7 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
         [
         ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claim.id, householdId: claim.householdId, before: null, after: { claimNo: claim.claimNo, needId, resourceId, claimantOrgId: org.id, status: "ACTIVE", amount, dueBy: dueBy.toISOString() } }),
         ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: needId, householdId: need.householdId, before: { status: need.status }, after: { status: "CLAIMED" } }),
-        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { slotsClaimed: resource.slotsClaimed, budgetClaimed: resource.budgetClaimedFen }, after: { slotsClaimed: held[0]!.slotsClaimed, budgetClaimed: held[0]!.budgetClaimedFen } }),
+        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { slotsClaimed: held[0]!.slotsClaimed - 1, budgetClaimed: held[0]!.budgetClaimedFen - fen }, after: { slotsClaimed: held[0]!.slotsClaimed, budgetClaimed: held[0]!.budgetClaimedFen } }),
       ],
         cipher.auditKey,
       );
@@ -210,6 +227,14 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
     const db = databaseErrorOf(error);
     if (db?.code === UNIQUE_VIOLATION && db.constraint === "claims_live_need_uq") throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
     throw error;
+  }
+}
+
+/** A resource takes claims when it is ACTIVE and `today` lies in its window. */
+function assertResourceOpen(resource: Pick<typeof resources.$inferSelect, "status" | "startsOn" | "endsOn">, today: string): void {
+  if (resource.status !== "ACTIVE") throw new ClaimError("RESOURCE_NOT_ACTIVE", `the resource is ${resource.status}, not ACTIVE`);
+  if (resource.startsOn > today || (resource.endsOn !== null && resource.endsOn < today)) {
+    throw new ClaimError("RESOURCE_OUTSIDE_WINDOW", `the resource runs ${resource.startsOn} to ${resource.endsOn ?? "open-ended"}`);
   }
 }
 

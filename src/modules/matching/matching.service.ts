@@ -88,11 +88,15 @@ export async function matchesForResource(
   // The cover once per need (the households' covers, hash-joined), used by the scope's open-to-charity
   // filter, the score and the view.
   const covers = sql`cover as (${governmentCoversOf(resource.categories)})`;
-  const candidates: SQL = sql`select ${selectList(NEED_ROW_COLUMNS)}, coalesce(cover.fen, 0) as "governmentCoverFen", coalesce(cover.types, '{}') as "governmentCoverTypes",
+  const coverJoin = sql`left join cover on cover.household_id = ${needs.householdId} and cover.category = ${needs.category}::text`;
+  // Ranked on what the score reads only: tens of thousands of candidates are sorted as narrow rows, and
+  // only the page's are read whole.
+  const candidates: SQL = sql`select ${needs.id} as "id", ${needs.needNo} as "needNo", ${needs.urgency} as "urgency", ${needs.amountFen} as "amountFen",
+      coalesce(cover.fen, 0) as "governmentCoverFen",
       floor(extract(epoch from (${asOf.toISOString()}::timestamptz - ${needs.createdAt})) / 86400)::int as "waitingDays",
       (${needs.neededBy} - ${districtDate(asOf)}::date)::int as "daysToDeadline",
       (${needs.areaCode} in (${inList(resource.serviceAreaCodes)})) as "sameCommunity"
-    from ${needs} left join cover on cover.household_id = ${needs.householdId} and cover.category = ${needs.category}::text
+    from ${needs} ${coverJoin}
     where ${needVisibility(scope, sql`(${needs.amountFen} is null or ${needs.amountFen} > coalesce(cover.fen, 0))`)}
       and ${needs.claimedByOrgId} is null and ${needs.status} in ${CLAIMABLE}
       ${args.onlyNeedId ? sql`and ${needs.id} = ${args.onlyNeedId}` : sql``}
@@ -101,10 +105,16 @@ export async function matchesForResource(
       ${tags.length > 0 ? sql`and exists (select 1 from unnest(${needs.beneficiaryTags}) as t(tag) where t.tag in (${inList(tags)}))` : sql``}`;
   const rows = await rawRows<RankedNeedRow>(
     viewer.db,
-    sql`with ${covers}, candidate as (${candidates}), scored as (select *, ${score} as "score" from candidate where ${open} is null or ${open} > 0)
-      select * from scored
-      ${after ? sql`where "score" < ${after.score} or ("score" = ${after.score} and "needNo" > ${after.no})` : sql``}
-      order by "score" desc, "needNo" asc limit ${page.limit + 1}`,
+    sql`with ${covers}, candidate as (${candidates}),
+      ranked as (
+        select "id", "needNo", "governmentCoverFen", "waitingDays", "daysToDeadline", "sameCommunity", ${score} as "score" from candidate
+        where (${open} is null or ${open} > 0)
+        ${after ? sql`and (${score} < ${after.score} or (${score} = ${after.score} and "needNo" > ${after.no}))` : sql``}
+        order by "score" desc, "needNo" asc limit ${page.limit + 1})
+      select ${selectList(NEED_ROW_COLUMNS)}, ranked."governmentCoverFen", coalesce(cover.types, '{}') as "governmentCoverTypes",
+        ranked."waitingDays", ranked."daysToDeadline", ranked."sameCommunity", ranked."score"
+      from ranked join ${needs} on ${needs.id} = ranked."id" ${coverJoin}
+      order by ranked."score" desc, ranked."needNo" asc`,
   );
   return toPage({
     rows,
