@@ -1,12 +1,13 @@
-import { getTableColumns, sql } from "drizzle-orm";
+import { getTableColumns } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
+import { rawStatement } from "../db/raw-rows.js";
 import { chainEntries, EMPTY_CHAIN, type ChainContent, type ChainHead, type ChainKey, type ChainValue, type Chained, type EntryContent } from "./chain.js";
 
 // The append half of both streams (internal to src/audit). Appends to one stream are serialized by a
 // transaction-scoped advisory lock: the holder reads the head, numbers its entries head+1 … and inserts
-// them; the next holder's head read (a new READ COMMITTED snapshot taken after the lock is granted) sees
-// them. No sequence: a sequence would leave holes on rollback, and seq must have none, so that a
+// them; the next holder's head read (a new READ COMMITTED snapshot taken after the lock is granted,
+// inside the volatile function that takes it) sees them. No sequence: a sequence would leave holes on rollback, and seq must have none, so that a
 // deleted row shows as a hole.
 
 export type StreamName = "access_log" | "change_log";
@@ -19,6 +20,8 @@ export const STREAM_LOCK_KEYS: { readonly [S in StreamName]: bigint } = {
   access_log: 0x4155_4449_5401n, // "AUDIT" 01
   change_log: 0x4155_4449_5402n, // "AUDIT" 02
 };
+
+const HEAD_LOCKED_TEXT = `select "seq", "hash" from audit_stream_head_locked($1::bigint, $2::text)`;
 
 /** Rows per INSERT statement: keeps a large batch under PostgreSQL's 65 535 bind parameters. */
 export const ROWS_PER_INSERT = 1000;
@@ -45,8 +48,10 @@ export async function appendToStream<C extends EntryContent<C>>(
   key?: ChainKey,
 ): Promise<ChainHead | null> {
   if (contents.length === 0) return null;
-  await tx.execute(sql`select pg_advisory_xact_lock(${STREAM_LOCK_KEYS[stream.name].toString()}::bigint)`);
-  return insertChained(tx, stream, (await stream.readHead(tx)) ?? EMPTY_CHAIN, contents, key);
+  // The lock and the head read after it in one round trip (migrations/0009_stream_head.sql): every other
+  // append waits for this transaction's commit, so the fewer round trips it holds the lock, the better.
+  const [head] = await rawStatement<{ seq: string | number; hash: string }>(tx, HEAD_LOCKED_TEXT, [STREAM_LOCK_KEYS[stream.name].toString(), stream.name], "audit_stream_head_locked");
+  return insertChained(tx, stream, head ? { seq: Number(head.seq), hash: head.hash } : EMPTY_CHAIN, contents, key);
 }
 
 /**

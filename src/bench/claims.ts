@@ -32,9 +32,11 @@ import type { HubChildConfig } from "./servers/hub.js";
 //   2. the hub in its own process, as `npm start` runs it (servers/hub.ts);
 //   3. matchesForResource(first: 50) over HTTP with a charity's dev-issuer token, closed loop, for a
 //      spread of resources: p50 / p95 / p99 and req/s;
-//   4. claims at 200 concurrent clients (each with its own keep-alive connection), every need offered
-//      to two clients at once: sustained claims/s, and the double claims — needs two clients were told
-//      they had claimed, and needs with more than one live claim in the database (both must be 0).
+//   4. claims at 200 concurrent clients (each with its own keep-alive connection): first with every
+//      need offered to two clients at once (the target is judged on this phase), then with one need in
+//      ten offered twice (closer to charities claiming different needs): sustained claims/s each, and the
+//      double claims — needs two clients were told they had claimed, and needs with more than one live
+//      claim in the database (both must be 0).
 // Not measured as production would be: the load generator shares the 2 cores with the hub and
 // PostgreSQL; the cluster runs without fsync.
 
@@ -177,43 +179,59 @@ async function main(): Promise<void> {
     }
     const queue = needRows.map((n) => ({ needNo: n.needNo!, category: n.category }));
     const needIds = await needIdsOf(url);
-    let next = 0;
-    let claimed = 0;
-    let conflicts = 0;
-    const refusals = new Map<string, number>();
+    let cursor = 0;
     const winners = new Map<string, number>();
-    await stats.query("select pg_stat_statements_reset()");
     const profileFile = path.join(tmp, "claims.cpuprofile");
-    if (args.profile) await hub.ask("profile-started", { type: "profile-start", intervalMicros: 200 });
-    const before = await hub.usage();
-    const deadline = performance.now() + SECONDS * 1000;
-    const started = performance.now();
-    // Each need is offered to two clients: the second must get CONFLICT.
-    const take = () => {
-      const i = Math.floor(next++ / 2);
-      return i < queue.length ? queue[i]! : null;
-    };
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (performance.now() < deadline) {
-          const need = take();
-          if (!need) return;
-          const needId = needIds.get(need.needNo)!;
-          const r = await gql(CLAIM, { input: { needId, resourceId: byCategory.get(need.category)! } });
-          if (!r.errors) {
-            claimed++;
-            winners.set(needId, (winners.get(needId) ?? 0) + 1);
-          } else if (r.errors[0]?.extensions?.reason === "NEED_ALREADY_CLAIMED") conflicts++;
-          else {
-            const reason = r.errors[0]?.extensions?.reason ?? "UNKNOWN";
-            refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
-          }
+    /**
+     * One claims phase of SECONDS over needs not offered before: every `twiceEvery`-th need is offered to
+     * two clients at once (the second must get CONFLICT), the others to one.
+     */
+    const claimsPhase = async (twiceEvery: number) => {
+      let claimed = 0;
+      let conflicts = 0;
+      const refusals = new Map<string, number>();
+      const offers: number[] = [];
+      await stats.query("select pg_stat_statements_reset()");
+      const before = await hub!.usage();
+      const deadline = performance.now() + SECONDS * 1000;
+      const started = performance.now();
+      const take = () => {
+        if (offers.length === 0) {
+          if (cursor >= queue.length) return null;
+          const i = cursor++;
+          offers.push(i);
+          if (i % twiceEvery === 0) offers.push(i);
         }
-      }),
-    );
-    const claimSeconds = (performance.now() - started) / 1000;
-    const after = await hub.usage();
+        return queue[offers.shift()!]!;
+      };
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          while (performance.now() < deadline) {
+            const need = take();
+            if (!need) return;
+            const needId = needIds.get(need.needNo)!;
+            const r = await gql(CLAIM, { input: { needId, resourceId: byCategory.get(need.category)! } });
+            if (!r.errors) {
+              claimed++;
+              winners.set(needId, (winners.get(needId) ?? 0) + 1);
+            } else if (r.errors[0]?.extensions?.reason === "NEED_ALREADY_CLAIMED") conflicts++;
+            else {
+              const reason = r.errors[0]?.extensions?.reason ?? "UNKNOWN";
+              refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+            }
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const after = await hub!.usage();
+      const attempts = after.served - before.served;
+      return { claimed, conflicts, refusals, seconds, attempts, cpuMs: (after.cpuMicros - before.cpuMicros) / 1000 / attempts, db: await databaseShare(stats, attempts) };
+    };
+    if (args.profile) await hub.ask("profile-started", { type: "profile-start", intervalMicros: 200 });
+    const contended = await claimsPhase(1);
     if (args.profile) await hub.ask("profile-stopped", { type: "profile-stop", file: profileFile });
+    const usual = await claimsPhase(10);
+    const claimed = contended.claimed + usual.claimed;
     const doubleByResponse = [...winners.values()].filter((n) => n > 1).length;
     const db = new pg.Client({ connectionString: url });
     await db.connect();
@@ -228,19 +246,22 @@ async function main(): Promise<void> {
     line("matchesForResource(first: 50), 4 connections", `p50 ${match.p50.toFixed(1)} ms, p95 ${match.p95.toFixed(1)} ms, p99 ${match.p99.toFixed(1)} ms, ${match.rps.toFixed(0)} req/s over ${ids.length} resources`);
     line("  per request", `hub CPU ${((matchUsage2.cpuMicros - matchUsage.cpuMicros) / 1000 / (matchUsage2.served - matchUsage.served)).toFixed(2)} ms; ${matchDb.statements.toFixed(1)} SQL statements, ${matchDb.execMs.toFixed(2)} ms executing in PostgreSQL (slowest: ${matchDb.top})`);
     line("  target p95 ≤ 50 ms / goal ≤ 20 ms", `${match.p95 <= TARGETS.matchP95Ms ? "met" : "NOT met"} / ${match.p95 <= GOALS.matchP95Ms ? "met" : "not met"}`);
-    line(`claims at ${CLIENTS} concurrent clients`, `${(claimed / claimSeconds).toFixed(0)} claims/s (${claimed} in ${claimSeconds.toFixed(1)} s), ${conflicts} CONFLICT (the second offer of each need)`);
-    line("  other refusals", refusals.size === 0 ? "none" : [...refusals].map(([reason, n]) => `${reason} ${n}`).join(", ") + " (NEED_NOT_FOUND: government aid covers the need in full)");
-    line("  target ≥ 300/s / goal ≥ 1,000/s", `${claimed / claimSeconds >= TARGETS.claimsPerSecond ? "met" : "NOT met"} / ${claimed / claimSeconds >= GOALS.claimsPerSecond ? "met" : "not met"}`);
+    const claimsLines = (label: string, phase: Awaited<ReturnType<typeof claimsPhase>>, strict: boolean) => {
+      const rate = phase.claimed / phase.seconds;
+      line(`claims at ${CLIENTS} concurrent clients, ${label}`, `${rate.toFixed(0)} claims/s (${phase.claimed} in ${phase.seconds.toFixed(1)} s), ${phase.conflicts} CONFLICT (the second offers)`);
+      line("  other refusals", phase.refusals.size === 0 ? "none" : [...phase.refusals].map(([reason, n]) => `${reason} ${n}`).join(", ") + " (NEED_NOT_FOUND: government aid covers the need in full)");
+      line("  per claim request (won or refused)", `hub CPU ${phase.cpuMs.toFixed(2)} ms; ${phase.db.statements.toFixed(1)} SQL statements, ${phase.db.execMs.toFixed(2)} ms executing in PostgreSQL (${phase.attempts} requests)`);
+      if (strict) line("  target ≥ 300/s / goal ≥ 1,000/s", `${rate >= TARGETS.claimsPerSecond ? "met" : "NOT met"} / ${rate >= GOALS.claimsPerSecond ? "met" : "not met"} (judged on this, the harder phase)`);
+    };
+    claimsLines("every need offered twice", contended, true);
+    claimsLines("1 need in 10 offered twice", usual, false);
     line("double claims (responses / database)", `${doubleByResponse} / ${doubleInDb} (must be 0); needs CLAIMED in the database ${claimedInDb} = claims won ${claimed}: ${claimedInDb === claimed ? "consistent" : "INCONSISTENT"}`);
-    const attempts = after.served - before.served;
-    const claimDb = await databaseShare(stats, attempts);
-    line("  per claim request (won or refused)", `hub CPU ${((after.cpuMicros - before.cpuMicros) / 1000 / attempts).toFixed(2)} ms; ${claimDb.statements.toFixed(1)} SQL statements, ${claimDb.execMs.toFixed(2)} ms executing in PostgreSQL (${attempts} requests)`);
     line("hub RSS (most / now)", `${(usage.maxRssBytes / 2 ** 20).toFixed(0)} / ${(usage.rssBytes / 2 ** 20).toFixed(0)} MB`);
     if (args.profile) {
       const summary = summarizeProfile(JSON.parse(readFileSync(profileFile, "utf8")) as CpuProfile, path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."));
-      const cpuPerRequest = (after.cpuMicros - before.cpuMicros) / 1000 / attempts;
+      const cpuPerRequest = contended.cpuMs;
       const per = (ms: number) => ((ms / summary.busyMs) * cpuPerRequest).toFixed(3);
-      console.log(`  profile of the claims phase (main thread's samples × the process's CPU per request; the profiler slows the hub a little)`);
+      console.log(`  profile of the contended claims phase (main thread's samples × the process's CPU per request; the profiler slows the hub a little)`);
       for (const g of summary.groups.filter((g) => g.ms / summary.busyMs >= 0.005)) console.log(`    ${g.name.padEnd(40)} ${per(g.ms).padStart(8)} ms/req ${((100 * g.ms) / summary.busyMs).toFixed(1).padStart(5)}%`);
       console.log("    top functions by self time");
       for (const f of summary.functions.slice(0, 25)) console.log(`      ${f.name.slice(0, 80).padEnd(80)} ${per(f.ms).padStart(8)}  ${f.group}`);

@@ -50,7 +50,7 @@ describe.each(databaseKinds())("only the asked work, on %s", (kind) => {
     cipher.decrypted.length = 0;
     const r = await t.exec(token, query);
     expect(r.errors).toBeUndefined();
-    const data = t.statements.filter((s) => !/access_log|pg_advisory_xact_lock|^begin|^commit/i.test(s));
+    const data = t.statements.filter((s) => !/access_log|audit_stream_head_locked|^begin|^commit/i.test(s));
     return { data: r.data!, statements: data, decrypted: [...cipher.decrypted] };
   }
 

@@ -35,7 +35,7 @@ describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
     expect((r.data!.cases as { nodes: unknown[] }).nodes).toHaveLength(first);
     // The access-log append: its slow path (another hub wrote, or a batch) adds a transaction, an
     // advisory lock and a head read, so each of those is counted as audit work too.
-    const audit = t.statements.filter((s) => /access_log|pg_advisory_xact_lock|^begin|^commit/i.test(s));
+    const audit = t.statements.filter((s) => /access_log|audit_stream_head_locked|^begin|^commit/i.test(s));
     return { data: t.statements.length - audit.length, audit: audit.map((s) => s.slice(0, s.indexOf("(")).trim()) };
   }
 

@@ -209,7 +209,7 @@ describe.each(databaseKinds())("access-log group commit on %s", (kind) => {
     const contended = ids("contended", 10);
     await Promise.all(contended.map((id) => writer.append([entry(id)])));
     expect(gate.inserts.map((i) => i.requestIds)).toEqual([contended, contended, contended]); // re-chained after each re-read
-    expect(statements.filter((s) => s.includes("pg_advisory_xact_lock"))).toHaveLength(1);
+    expect(statements.filter((s) => s.includes("audit_stream_head_locked"))).toHaveLength(1);
     expect((await rowsAfter(before)).map((r) => r.requestId)).toEqual(contended);
     expect(await chain()).toMatchObject({ ok: true, lastSeq: before + 10 });
   });
@@ -225,7 +225,7 @@ describe.each(databaseKinds())("access-log group commit on %s", (kind) => {
     const big = ids("big", MAX_BATCH_ROWS + 1);
     await writer.append(big.map((id) => entry(id)));
     expect(gate.inserts).toHaveLength(2); // not through the one-statement path
-    expect(statements.filter((s) => s.includes("pg_advisory_xact_lock"))).toHaveLength(1);
+    expect(statements.filter((s) => s.includes("audit_stream_head_locked"))).toHaveLength(1);
     expect(statements.filter((s) => s.startsWith(ACCESS_INSERT))).toHaveLength(2); // ROWS_PER_INSERT each, one transaction
     const rows = await rowsAfter(before);
     expect(rows).toHaveLength(2 * MAX_BATCH_ROWS + 4);
