@@ -26,6 +26,8 @@ export interface InsertGate {
   hold(): Hold;
   /** The next INSERT fails with `error`: without reaching the database, or once it has committed. */
   failNext(error: unknown, options?: { afterCommit?: boolean; times?: number }): void;
+  /** The next INSERT holding a value that contains `text` (an operation's name) fails, before the database sees it. */
+  failHolding(text: string, error: unknown): void;
 }
 
 export function insertGate(inner: DbHandle): InsertGate {
@@ -33,6 +35,7 @@ export function insertGate(inner: DbHandle): InsertGate {
   const committed = new Set<string>();
   const holds: Array<{ arrived(): void; released: Promise<void> }> = [];
   const failures: Array<{ error: unknown; afterCommit: boolean }> = [];
+  const holding: Array<{ text: string; error: unknown }> = [];
 
   const query = async (text: string, params: readonly unknown[]) => {
     const sent = describeInsert(text, params);
@@ -42,6 +45,8 @@ export function insertGate(inner: DbHandle): InsertGate {
       hold.arrived();
       await hold.released;
     }
+    const matched = holding.findIndex((h) => params.some((p) => typeof p === "string" && p.includes(h.text)));
+    if (matched >= 0) throw holding.splice(matched, 1)[0]!.error;
     const failure = failures.shift();
     if (failure && !failure.afterCommit) throw failure.error;
     await inner.query(text, params);
@@ -60,6 +65,9 @@ export function insertGate(inner: DbHandle): InsertGate {
       const released = new Promise<void>((resolve) => (release = resolve));
       holds.push({ arrived, released });
       return { reached, release };
+    },
+    failHolding(text, error) {
+      holding.push({ text, error });
     },
     failNext(error, options = {}) {
       for (let i = 0; i < (options.times ?? 1); i++) failures.push({ error, afterCommit: options.afterCommit ?? false });

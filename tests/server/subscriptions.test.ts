@@ -6,6 +6,7 @@ import { districtDate } from "../../src/shared/calendar.js";
 import { databaseKinds } from "../support/databases.js";
 import { startTestHub, type GraphQLResult, type TestHub } from "../support/hub.js";
 import { openSocket, type TestSocket } from "../support/subscriptions.js";
+import { insertGate, type InsertGate } from "../audit/insert-gate.js";
 
 // Live notifications over graphql-ws: the same token, @Allow, projection and access log as a query,
 // one access entry per event delivered; nothing delivered that the subscriber may not see.
@@ -214,3 +215,36 @@ async function settle(t: TestHub): Promise<void> {
   void t;
   await new Promise((resolve) => setTimeout(resolve, 150));
 }
+
+describe("a subscription event whose access entry cannot be written", () => {
+  let t: TestHub;
+  let gate: InsertGate;
+  afterAll(() => t?.close());
+
+  it("is sent without data, with a coded error, and ends the subscription — a disclosure that cannot be traced does not happen", async () => {
+    t = await startTestHub("pglite", { wrapDb: (db) => (gate = insertGate(db)).handle });
+    const { port } = await t.hub.listen(0, "127.0.0.1");
+    const http = `http://127.0.0.1:${port}/graphql`;
+    const post = async (token: string, query: string, variables: Record<string, unknown>) =>
+      (await (await fetch(http, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) })).json()) as GraphQLResult;
+    const caseworker = await t.token("QX-JD-DF", "CASEWORKER");
+    const charity = await t.token("CH-ANKANG", "PROJECT_MANAGER");
+    const households = ((await post(caseworker, `{ households(first: 5) { nodes { id } } }`, {})).data!.households as { nodes: Array<{ id: string }> }).nodes;
+    const socket = openSocket(`ws://127.0.0.1:${port}/graphql`, { authorization: `Bearer ${caseworker}` });
+    try {
+      const activity = socket.subscribe<Activity>(NEED_ACTIVITY);
+      await settle(t);
+      gate.failHolding("Subscription.needActivity", Object.assign(new Error("the access log is unavailable"), { code: "XX000" }));
+      const need = (await post(caseworker, POST_NEED, { input: { householdId: households[0]!.id, category: "MEDICAL", urgency: "HIGH", title: "需要购买康复辅具", amount: "900.00" } })).data!.postNeed as { id: string };
+      const resource = (await post(charity, PUBLISH, { input: { kind: "CHARITY_PROJECT", name: "康复辅具援助项目", categories: ["MEDICAL"], serviceAreaCodes: ["130104000000"], capacitySlots: 5, budget: "5000.00", startsOn: districtDate(new Date()) } })).data!.publishResource as { id: string };
+      expect((await post(charity, CLAIM, { input: { needId: need.id, resourceId: resource.id, amount: "500.00" } })).errors).toBeUndefined();
+      const failed = await activity.next();
+      expect(failed.data ?? null).toBeNull();
+      expect(failed.errors).toEqual([{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+      await activity.ended;
+      expect(await t.db.db.select().from(accessLog).where(eq(accessLog.operation, "Subscription.needActivity"))).toEqual([]);
+    } finally {
+      await socket.dispose();
+    }
+  });
+});
