@@ -30,7 +30,6 @@ import { singleLookupRule } from "./privacy/lookups.js";
 import { databaseUnavailable, type HubError } from "./shared/errors.js";
 import { SubscriptionError } from "./shared/graphql/subscription.errors.js";
 import { operationLimitsRule, type OperationLimits } from "./shared/graphql/limits.js";
-import { RequestLimitError } from "./shared/graphql/limits.errors.js";
 import { readAccessPurposeText } from "./shared/purpose-header.js";
 import { MAX_PURPOSE_LENGTH } from "./auth/verify.js";
 
@@ -140,22 +139,23 @@ export function attachSubscriptions(options: SubscriptionServerOptions): Subscri
     return options.contextFor(connection.authorization, { requestId: randomUUID(), purpose: connection.purpose, clientAddress: connection.clientAddress, rateLimited });
   }
 
-  /** Writes the context's access entry (a denial counts); false when it could not be written. */
-  async function logged(ctx: HubContext, field: string, shown: ShownFields | undefined): Promise<boolean> {
-    if (!ctx.principal || ctx.audit.isEmpty) return true;
+  /** Writes the context's access entry (a denial counts); when it cannot be, the error to send instead. */
+  async function logged(ctx: HubContext, field: string, shown: ShownFields | undefined): Promise<GraphQLError | null> {
+    if (!ctx.principal || ctx.audit.isEmpty) return null;
     try {
       await accessLog.append([ctx.audit.entry({ principal: ctx.principal, requestId: ctx.requestId, operation: `Subscription.${field}`, purpose: ctx.purpose, at: new Date(), shown })]);
-      return true;
+      return null;
     } catch (err) {
       logger.error({ requestId: ctx.requestId, err: { type: (err as Error)?.name, sqlstate: databaseErrorOf(err)?.code } }, "access log write failed");
-      return false;
+      return unlogged(err);
     }
   }
 
-  const unlogged = (err?: unknown): GraphQLError => {
+  /** What a client is sent for a failure it did not cause: the outage if the database is down, else masked. */
+  function unlogged(err: unknown): GraphQLError {
     const down = isDatabaseUnavailable(err) ? databaseUnavailable() : null;
     return down ? asGraphQLError(down) : new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
-  };
+  }
 
   /** One event, as one request: fresh context, projection, execution, access entry; null → not sent. */
   async function runEvent(meta: Subscribed, args: ExecutionArgs, event: unknown): Promise<{ result: ExecutionResult; last: boolean } | null> {
@@ -174,8 +174,8 @@ export function attachSubscriptions(options: SubscriptionServerOptions): Subscri
     }
     const value = result.data?.[meta.responseKey];
     if (!result.errors?.length && value == null) return null;
-    if (!(await logged(ctx, meta.field, meta.shown))) return { result: { data: null, errors: [unlogged()] }, last: true };
-    ctx.events.flush();
+    const unwritten = await logged(ctx, meta.field, meta.shown);
+    if (unwritten) return { result: { data: null, errors: [unwritten] }, last: true };
     return { result, last: false };
   }
 
@@ -266,8 +266,8 @@ export function attachSubscriptions(options: SubscriptionServerOptions): Subscri
         try {
           hub = await contextOf(connection, true);
         } catch (err) {
-          const limited = (err as GraphQLError).originalError;
-          if (limited instanceof RequestLimitError || (err as GraphQLError).extensions?.code === "RATE_LIMITED") return [err as GraphQLError];
+          // The caller's rate spent (RATE_LIMITED) or the database down (SERVICE_UNAVAILABLE): coded, as over HTTP.
+          if (err instanceof GraphQLError && typeof err.extensions.code === "string") return [err];
           throw err;
         }
         if (hub.authError || !hub.principal) return [asGraphQLError(hub.authError ?? new AuthError("MISSING_TOKEN", "authentication required"))];

@@ -82,7 +82,7 @@ export async function startTestHub(
     audience: AUDIENCE,
     clockToleranceSeconds: 30,
     introspection: options.introspection ?? options.production !== true,
-    logger: pino({ level: process.env.DBG_LOG ?? "silent" }),
+    logger: pino({ level: "silent" }),
     now: options.now,
     lookupLimit: options.lookupLimit,
     limits: { ...DEFAULT_OPERATION_LIMITS, ...options.limits },

@@ -186,7 +186,8 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
         throw new ClaimError("RESOURCE_EXHAUSTED", "the resource has no slot or not enough budget left");
       }
       if (written!.taken === 0 || written!.claimNo === null) throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
-      const held = [{ slotsClaimed: written!.slotsClaimed!, budgetClaimedFen: written!.budgetClaimedFen! }];
+      // The resource's capacity as the update left it (its "before" is exactly one claim less).
+      const held = { slots: written!.slotsClaimed!, budget: written!.budgetClaimedFen! };
       // The row as inserted (its bookkeeping timestamps are the database's, unread: no view shows them).
       const claim: ClaimRow = {
         id: claimId,
@@ -214,7 +215,7 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
         [
         ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claim.id, householdId: claim.householdId, before: null, after: { claimNo: claim.claimNo, needId, resourceId, claimantOrgId: org.id, status: "ACTIVE", amount, dueBy: dueBy.toISOString() } }),
         ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: needId, householdId: need.householdId, before: { status: need.status }, after: { status: "CLAIMED" } }),
-        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { slotsClaimed: held[0]!.slotsClaimed - 1, budgetClaimed: held[0]!.budgetClaimedFen - fen }, after: { slotsClaimed: held[0]!.slotsClaimed, budgetClaimed: held[0]!.budgetClaimedFen } }),
+        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { slotsClaimed: held.slots - 1, budgetClaimed: held.budget - fen }, after: { slotsClaimed: held.slots, budgetClaimed: held.budget } }),
       ],
         cipher.auditKey,
       );
