@@ -13,7 +13,8 @@ import { intervalTicker, type Ticker } from "./checkpoint-schedule.js";
 
 export interface ClaimExpiryScheduleOptions {
   readonly db: Database;
-  readonly auditKey: Buffer;
+  /** Chains the expiries' change-log entries once a sweep has committed them. */
+  readonly changeLog?: { flush(): Promise<void> } | null;
   /** 0 → no sweeps. */
   readonly intervalSeconds: number;
   readonly logger: Logger;
@@ -52,9 +53,10 @@ export class ClaimExpirySchedule {
     // A slow sweep is not doubled: a tick during one is skipped.
     if (this.running || this.stopped) return;
     const now = this.options.now?.() ?? new Date();
-    this.running = expireDueClaims(this.options.db, this.options.auditKey, now, 100, this.options.events ?? null)
-      .then((expired) => {
+    this.running = expireDueClaims(this.options.db, now, 100, this.options.events ?? null)
+      .then(async (expired) => {
         if (expired > 0) this.options.logger.info({ expired }, "claims past their due date expired");
+        if (expired > 0) await this.options.changeLog?.flush();
       })
       .catch((err: unknown) => {
         // The next tick tries again; nothing was half-done (one transaction per claim).

@@ -85,5 +85,6 @@ export function createContext(args: {
     lane,
     events,
     eventBus: args.events ?? null,
+    mutation: { ran: false },
   };
 }

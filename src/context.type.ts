@@ -85,4 +85,6 @@ export interface HubContext {
   readonly events: EventOutbox;
   /** The hub's event bus, that subscriptions listen to; null where none runs (CLIs). */
   readonly eventBus: HubEvents | null;
+  /** Set once the request's operation is known to be a mutation: the server then waits for its change-log entries to be chained. */
+  readonly mutation: { ran: boolean };
 }

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     idempotency: config.idempotency,
   });
   const { url } = await hub.listen(config.port, config.host);
-  const claimExpiry = new ClaimExpirySchedule({ db: db.db, auditKey: cipher.auditKey, intervalSeconds: config.claimExpirySweepSeconds, logger, events: hub.events });
+  const claimExpiry = new ClaimExpirySchedule({ db: db.db, changeLog: hub.changeLog, intervalSeconds: config.claimExpirySweepSeconds, logger, events: hub.events });
   claimExpiry.start();
   logger.info(
     {

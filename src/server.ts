@@ -4,7 +4,7 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
-import { AccessLogWriter, shownFields, type CheckpointEvidence, type ShownFields } from "./audit/index.js";
+import { AccessLogWriter, ChangeLogSequencer, shownFields, type CheckpointEvidence, type ShownFields } from "./audit/index.js";
 import { AuthError } from "./auth/errors.js";
 import type { IssuerRegistry } from "./auth/issuers.js";
 import { MAX_PURPOSE_LENGTH, VerifiedTokens, authenticate } from "./auth/verify.js";
@@ -76,6 +76,8 @@ export interface HubOptions {
 const MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER = 20;
 const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
+/** How often the hub chains change-log entries no mutation's own pass took (a failed pass's, a CLI's). */
+const CHANGE_LOG_SWEEP_MS = 5_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** Codes graphql-js and Apollo give to the caller's own mistakes; they pass through unmasked. */
 const CLIENT_ERROR_CODES = new Set([
@@ -191,6 +193,8 @@ export interface Hub {
   contextFor(authorization: string | undefined, request?: RequestFacts): Promise<HubContext>;
   /** What requests changed, for live notifications (the claim-expiry schedule publishes here too). */
   readonly events: HubEvents;
+  /** Chains committed change-log entries (flush() resolves once what was pending is in the chain). */
+  readonly changeLog: ChangeLogSequencer;
   /** GraphQL subscriptions over WebSocket at /graphql. */
   readonly subscriptions: SubscriptionServer;
 }
@@ -232,6 +236,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   let stopped: Promise<void> | null = null;
   const httpConfig = options.http ?? { behindTls: false, corsOrigins: [] };
   const accessLog = new AccessLogWriter(db, options.cipher.auditKey);
+  // Mutations commit their change-log entries as pending; this chains them (src/audit/change-log-sequencer.ts):
+  // after each mutation, before its response, and every few seconds for whatever a failed pass or a
+  // CLI left (and once now, for what was pending when the hub last stopped).
+  const changeLog = new ChangeLogSequencer(db.db, options.cipher.auditKey, logger);
+  void changeLog.flush();
+  const changeLogSweep = setInterval(() => void changeLog.flush(), CHANGE_LOG_SWEEP_MS);
+  changeLogSweep.unref();
   const events = options.events ?? new HubEvents();
   const idempotency = new IdempotentMutations({
     db,
@@ -257,6 +268,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       // Before the access log: a keyed mutation commits before the log's write (see modules/idempotency).
       idempotency.plugin(),
       accessLogPlugin(logger, accessLog),
+      mutationMarkPlugin(),
       retryStatusPlugin(),
       heavyLanePlugin(new HeavyLane(requestLimits.heavyAtOnce), requestLimits.heavyCost, limits),
     ],
@@ -424,6 +436,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // Done (a keyed mutation has committed or rolled back): its changes reach subscribers, who read
     // what committed — an event of a rolled-back change finds nothing to show.
     ctx?.events.flush();
+    // A mutation's change-log entries are in the chain before it is answered (a shared pass under load).
+    if (ctx?.mutation.ran) await changeLog.flush();
     // Encoded once: its size is checked, sent as Content-Length, and the bytes written as they are.
     const payload = result.body.kind === "complete" ? Buffer.from(result.body.string, "utf8") : null;
     if (payload && payload.length > requestLimits.maxResponseBytes) {
@@ -482,6 +496,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     apollo,
     contextFor,
     events,
+    changeLog,
     subscriptions,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
@@ -515,6 +530,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await options.checkpoints?.schedule.stop();
       await apollo.stop();
       await idempotency.stop();
+      clearInterval(changeLogSweep);
+      await changeLog.flush();
     }
   }
 }
@@ -545,6 +562,19 @@ function heavyLanePlugin(lane: HeavyLane, heavyCost: number, limits: OperationLi
         async willSendResponse({ contextValue }) {
           contextValue.lane.end();
           leave?.();
+        },
+      };
+    },
+  };
+}
+
+/** Marks a request whose operation is a mutation (HubContext.mutation). */
+function mutationMarkPlugin(): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation }) {
+          if (operation?.operation === "mutation") contextValue.mutation.ran = true;
         },
       };
     },

@@ -78,7 +78,29 @@ export const changeLog = pgTable(
   (t) => [index("change_log_entity_idx").on(t.entityType, t.entityId), index("change_log_household_id_idx").on(t.householdId)],
 );
 
+/**
+ * Change-log entries written by committed changes and not yet chained (src/audit/change-log.ts): a
+ * mutation inserts its entries here in its own transaction — no lock, no head read — and the
+ * sequencer (change-log-sequencer.ts) moves them into `change_log` in id order, numbered and hashed,
+ * in batches. The same content columns as change_log; `id` only orders them.
+ */
+export const changeLogPending = pgTable("change_log_pending", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+  requestId: varchar("request_id", { length: 64 }).notNull(),
+  subject: text("subject").notNull(),
+  orgCode: varchar("org_code", { length: 64 }).notNull(),
+  role: varchar("role", { length: 32 }).notNull(),
+  entityType: varchar("entity_type", { length: 32 }).notNull(),
+  entityId: text("entity_id").notNull(),
+  householdId: uuid("household_id"),
+  field: text("field").notNull(),
+  oldValue: text("old_value"),
+  newValue: text("new_value"),
+});
+
 export type AccessLogRow = typeof accessLog.$inferSelect;
 export type NewAccessLogRow = typeof accessLog.$inferInsert;
 export type ChangeLogRow = typeof changeLog.$inferSelect;
 export type NewChangeLogRow = typeof changeLog.$inferInsert;
+export type ChangeLogPendingRow = typeof changeLogPending.$inferSelect;

@@ -2,7 +2,8 @@
 // Reading the log over GraphQL is a feature module (modules/access-log).
 export { accessLogContent, appendAccessEntries, disclosuresOf, type AccessDisclosure, type AccessEntry } from "./access-log.js";
 export { AccessLogWriter } from "./access-log-writer.js";
-export { appendChangeEntries, REDACTED, type ChangeEntry } from "./change-log.js";
+export { appendChangeEntries, pendingChangesParam, pendingChangesSql, REDACTED, type ChangeEntry, type LateChangeEntry } from "./change-log.js";
+export { ChangeLogSequencer, pendingChanges, sequencePendingChanges } from "./change-log-sequencer.js";
 export {
   canonicalizeEntry,
   computeEntryHash,
@@ -45,4 +46,4 @@ export { certificatesFromPem, rfc3161Timestamper, TimestampError, type Timestamp
 export { AccessRecorder, type ShownFields } from "./recorder.js";
 export { shownFields } from "./selection.js";
 export { changeEntriesFor, type ChangeActor } from "./changes.js";
-export { accessLog, changeLog, type AccessLogRow, type ChangeLogRow } from "./audit.table.js";
+export { accessLog, changeLog, changeLogPending, type AccessLogRow, type ChangeLogRow } from "./audit.table.js";

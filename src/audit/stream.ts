@@ -50,8 +50,16 @@ export async function appendToStream<C extends EntryContent<C>>(
   if (contents.length === 0) return null;
   // The lock and the head read after it in one round trip (migrations/0009_stream_head.sql): every other
   // append waits for this transaction's commit, so the fewer round trips it holds the lock, the better.
-  const [head] = await rawStatement<{ seq: string | number; hash: string }>(tx, HEAD_LOCKED_TEXT, [STREAM_LOCK_KEYS[stream.name].toString(), stream.name], "audit_stream_head_locked");
-  return insertChained(tx, stream, head ? { seq: Number(head.seq), hash: head.hash } : EMPTY_CHAIN, contents, key);
+  return insertChained(tx, stream, await lockedHead(tx, stream.name), contents, key);
+}
+
+/**
+ * Takes the stream's append lock (held until `tx` ends) and reads its head under it, in one round trip
+ * (migrations/0009_stream_head.sql).
+ */
+export async function lockedHead(tx: Database, name: StreamName): Promise<ChainHead> {
+  const [head] = await rawStatement<{ seq: string | number; hash: string }>(tx, HEAD_LOCKED_TEXT, [STREAM_LOCK_KEYS[name].toString(), name], "audit_stream_head_locked");
+  return head ? { seq: Number(head.seq), hash: head.hash } : EMPTY_CHAIN;
 }
 
 /**
@@ -87,7 +95,7 @@ export function chainStorable<C extends EntryContent<C>>(stream: StreamWriter<C>
  * the insert. Checked in memory, so the hot path needs no read-back. The error names the column,
  * never the value (it may be personal data).
  */
-function assertStorable<C extends EntryContent<C>>(stream: StreamWriter<C>, rows: ReadonlyArray<Chained<C>>): void {
+export function assertStorable<C extends EntryContent<C>>(stream: Pick<StreamWriter<C>, "name" | "table">, rows: ReadonlyArray<C>): void {
   const columns = getTableColumns(stream.table) as Record<string, { length?: number }>;
   const storable = (value: ChainValue, max: number | undefined): boolean => {
     if (typeof value === "string") return value.isWellFormed() && (max === undefined || value.length <= max);

@@ -5,6 +5,7 @@ import {
   certificatesFromPem,
   DirectoryCheckpointSink,
   loadCheckpointEvidence,
+  pendingChanges,
   TimestampError,
   verifyAuditTrail,
   type AuditStreamStatus,
@@ -26,6 +27,10 @@ import { migrateDatabase } from "../db/migrate.js";
 //   access_log: BROKEN at seq 42 (HASH_MISMATCH), 1234 entries, checkpoint seq 1230 of … (checkpoints.jsonl:7)
 //   access_log: BROKEN at seq 1231 (TRUNCATED), 1230 entries, checkpoint seq 1234 of … (checkpoints.jsonl:8)
 //   access_log: BROKEN at seq 1230 (REWRITTEN), 1234 entries, checkpoint seq 1230 of … (checkpoints.jsonl:7)
+//
+// a line for change-log entries committed but not yet chained, if any:
+//
+//   change_log: 3 entries pending since <ISO time>, not yet chained (the hub chains them when it next runs)
 //
 // then one line per checkpoint that fails its own checks, and a summary:
 //
@@ -80,6 +85,10 @@ async function run(): Promise<number> {
     const evidence = await loadCheckpointEvidence(sink, anchors);
     const report = await verifyAuditTrail(handle.db, { key, evidence });
     for (const status of report.streams) process.stdout.write(`${line(status)}\n`);
+    // Committed changes whose entries the hub has not chained yet (src/audit/change-log-sequencer.ts): not
+    // a break, but not covered by the chain either — a running hub chains them within seconds.
+    const pending = await pendingChanges(handle.db);
+    if (pending.count > 0) process.stdout.write(`change_log: ${pending.count} entries pending since ${pending.oldestAt!.toISOString()}, not yet chained (the hub chains them when it next runs)\n`);
     for (const review of report.checkpoints) if (review.problem !== null) process.stdout.write(`${checkpointLine(review)}\n`);
     const invalid = report.checkpoints.filter((r) => r.problem !== null).length;
     const stored = report.checkpoints.length;

@@ -137,6 +137,17 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     expect(logged.filter((e) => e.field === "status").map((e) => e.newValue)).toEqual(["OPEN", "CLAIMED", "FULFILLED"]);
     const claimLog = await t.db.db.select({ field: changeLog.field, newValue: changeLog.newValue }).from(changeLog).where(eq(changeLog.entityId, claim.id));
     expect(claimLog.filter((e) => e.field === "status").map((e) => e.newValue)).toEqual(["ACTIVE", "FULFILLED"]);
+    // What only the claim's statement knew, filled in by it: the claim's number, the resource's capacity.
+    expect(claimLog.find((e) => e.field === "claimNo")?.newValue).toBe(claim.claimNo);
+    const resourceLog = await t.db.db
+      .select({ field: changeLog.field, oldValue: changeLog.oldValue, newValue: changeLog.newValue })
+      .from(changeLog)
+      .where(eq(changeLog.entityId, resource.id))
+      .orderBy(changeLog.seq);
+    expect(resourceLog.filter((e) => e.field === "slotsClaimed" || e.field === "budgetClaimed").slice(0, 2)).toEqual([
+      { field: "slotsClaimed", oldValue: "0", newValue: "1" },
+      { field: "budgetClaimed", oldValue: "0", newValue: "120000" },
+    ]);
 
     // Claims lists: the claimant's own, and civil affairs' for its area.
     const own = ok<{ nodes: Array<{ id: string; householdId: string | null }> }>(await t.exec(charity, `{ claims(first: 50) { nodes { id householdId } } }`), "claims");
@@ -448,14 +459,14 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     const due = new Date(claim.dueBy);
     expect(Math.round((due.getTime() - Date.now()) / 86_400_000)).toBe(30);
     // Not yet due: untouched.
-    await expireDueClaims(t.db.db, t.cipher.auditKey, new Date(due.getTime() - 60_000));
+    await expireDueClaims(t.db.db, new Date(due.getTime() - 60_000));
     expect((await t.db.db.select({ status: claims.status }).from(claims).where(eq(claims.id, claim.id)))[0]!.status).toBe("ACTIVE");
 
     const after = new Date(due.getTime() + 1000);
     // Two sweeps at once (two hub instances): each due claim is expired by exactly one of them.
-    const [a, b] = await Promise.all([expireDueClaims(t.db.db, t.cipher.auditKey, after), expireDueClaims(t.db.db, t.cipher.auditKey, after)]);
+    const [a, b] = await Promise.all([expireDueClaims(t.db.db, after), expireDueClaims(t.db.db, after)]);
     expect(a + b).toBeGreaterThanOrEqual(1);
-    expect(await expireDueClaims(t.db.db, t.cipher.auditKey, after)).toBe(0);
+    expect(await expireDueClaims(t.db.db, after)).toBe(0);
     const [row] = await t.db.db.select().from(claims).where(eq(claims.id, claim.id));
     expect(row).toMatchObject({ status: "EXPIRED", releaseReason: null });
     expect(row!.endedAt).toEqual(after);
@@ -463,6 +474,7 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     expect(ok(await t.exec(charity, RESOURCE, { id: resource.id }), "resource")).toEqual({ slotsLeft: 2, budgetLeft: "10000.00" });
     const [grant] = await t.db.db.select().from(accessGrants).where(eq(accessGrants.sourceRef, `claim:${claim.id}`));
     expect(grant!.revokedAt).not.toBeNull();
+    await t.hub.changeLog.flush();
     const logged = await t.db.db.select({ subject: changeLog.subject, orgCode: changeLog.orgCode, field: changeLog.field, newValue: changeLog.newValue }).from(changeLog).where(eq(changeLog.entityId, claim.id));
     expect(logged.filter((e) => e.field === "status")).toEqual([
       { subject: expect.any(String), orgCode: "CH-ANKANG", field: "status", newValue: "ACTIVE" },
@@ -475,7 +487,7 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     let tick: (() => void) | undefined;
     const schedule = new ClaimExpirySchedule({
       db: t.db.db,
-      auditKey: t.cipher.auditKey,
+      changeLog: t.hub.changeLog,
       intervalSeconds: 60,
       logger: pino({ level: "silent" }),
       ticker: { every: (_ms, f) => ((tick = f), () => (tick = undefined)) },

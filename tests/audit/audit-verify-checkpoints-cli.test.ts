@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   appendAccessEntries,
   appendChangeEntries,
+  sequencePendingChanges,
   CHECKPOINT_FILE,
   Checkpointer,
   DirectoryCheckpointSink,
@@ -84,7 +85,8 @@ describe.each(databaseKinds())("npm run audit:verify against signed checkpoints 
     }
     await onDatabase(async (db) => {
       await appendAccessEntries(db, accessEntries(5), auditKey);
-      await db.transaction((tx) => appendChangeEntries(tx, [changeEntry(), changeEntry({ sensitive: true }), changeEntry()], auditKey));
+      await db.transaction((tx) => appendChangeEntries(tx, [changeEntry(), changeEntry({ sensitive: true }), changeEntry()]));
+      await sequencePendingChanges(db, auditKey);
       heads = await readStreamHeads(db);
       const checkpointer = new Checkpointer({ db, sink: new DirectoryCheckpointSink(checkpointDir), key: signer, now: () => new Date(AT) });
       checkpoint = (await checkpointer.write())!.checkpoint;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   appendAccessEntries,
   appendChangeEntries,
+  sequencePendingChanges,
   CHECKPOINT_FILE,
   Checkpointer,
   DirectoryCheckpointSink,
@@ -44,7 +45,8 @@ describe.each(databaseKinds())("auditChainStatus against signed checkpoints on %
     });
     auditor = await t.token("QX-MZJ", "AUDITOR");
     await appendAccessEntries(t.db.db, accessEntries(5), t.cipher.auditKey);
-    await t.db.db.transaction((tx) => appendChangeEntries(tx, [changeEntry(), changeEntry(), changeEntry()], t.cipher.auditKey));
+    await t.db.db.transaction((tx) => appendChangeEntries(tx, [changeEntry(), changeEntry(), changeEntry()]));
+    await sequencePendingChanges(t.db.db, t.cipher.auditKey);
     checkpoint = (await checkpointer.write())!.checkpoint;
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import {
   appendAccessEntries,
   appendChangeEntries,
+  sequencePendingChanges,
   Checkpointer,
   DirectoryCheckpointSink,
   GENESIS_HASH,
@@ -88,7 +89,8 @@ describe("the checkpoint schedule", () => {
       time.advance(300);
       ticks.tick!(); // nothing moved: no checkpoint
       await schedule.settled();
-      await t.db.db.transaction((tx) => appendChangeEntries(tx, [changeEntry()], t.cipher.auditKey));
+      await t.db.db.transaction((tx) => appendChangeEntries(tx, [changeEntry()]));
+      await sequencePendingChanges(t.db.db, t.cipher.auditKey);
       time.advance(300);
       ticks.tick!();
       await schedule.settled();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   appendAccessEntries,
   appendChangeEntries,
+  sequencePendingChanges,
   GENESIS_HASH,
   readStreamHeads,
   signCheckpoint,
@@ -55,7 +56,8 @@ describe.each(databaseKinds())("audit chains against signed checkpoints on %s", 
     h = await openTestDatabase(kind);
     await appendAccessEntries(h.db, accessEntries(2), key);
     await appendAccessEntries(h.db, accessEntries(3), key);
-    await h.db.transaction((tx) => appendChangeEntries(tx, [changeEntry(), changeEntry({ sensitive: true }), changeEntry()], key));
+    await h.db.transaction((tx) => appendChangeEntries(tx, [changeEntry(), changeEntry({ sensitive: true }), changeEntry()]));
+    await sequencePendingChanges(h.db, key);
     heads = await readStreamHeads(h.db);
     first = signCheckpoint({ heads, at: AT, key: signer });
     evidence = withCheckpoints(first);

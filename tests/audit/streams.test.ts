@@ -6,10 +6,13 @@ import {
   appendAccessEntries,
   appendChangeEntries,
   changeLog,
+  changeLogPending,
   computeEntryHash,
   disclosuresOf,
   GENESIS_HASH,
+  pendingChanges,
   REDACTED,
+  sequencePendingChanges,
   verifyAuditChains,
   type ChainStatus,
 } from "../../src/audit/index.js";
@@ -49,6 +52,8 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
   const accessRows = () => h.db.select().from(accessLog).orderBy(asc(accessLog.seq));
   const changeRows = () => h.db.select().from(changeLog).orderBy(asc(changeLog.seq));
   const statusOf = (statuses: ChainStatus[], stream: ChainStatus["stream"]) => statuses.find((s) => s.stream === stream)!;
+  /** What the hub's sequencer does after a mutation: chains what is pending. */
+  const sequence = () => sequencePendingChanges(h.db, undefined);
 
   it("an empty database verifies as two empty streams anchored at the genesis hash", async () => {
     expect(await verifyAuditChains(h.db)).toEqual([okStatus("access_log", 0, GENESIS_HASH), okStatus("change_log", 0, GENESIS_HASH)]);
@@ -118,14 +123,22 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
     expect((await accessRows()).length).toBe(7);
   });
 
-  it("change entries commit with the caller's transaction", async () => {
+  it("change entries commit with the caller's transaction as pending, and the sequencer chains them in order", async () => {
     await h.db.transaction(async (tx) => {
       await appendChangeEntries(tx, [changeEntry(), changeEntry({ householdId: null, entityType: "Organization", entityId: "QX-MZJ" })]);
     });
+    // Committed, not yet chained: pending, in the order appended.
+    expect(await changeRows()).toEqual([]);
+    expect((await h.db.select().from(changeLogPending)).map((r) => r.entityType)).toEqual(["Household", "Organization"]);
+    expect((await pendingChanges(h.db)).count).toBe(2);
+    expect(await sequence()).toBe(2);
     expect((await changeRows()).map((r) => [r.seq, r.entityType])).toEqual([
       [1, "Household"],
       [2, "Organization"],
     ]);
+    // Moved, not copied: nothing pending, and a second pass chains nothing.
+    expect(await pendingChanges(h.db)).toEqual({ count: 0, oldestAt: null });
+    expect(await sequence()).toBe(0);
   });
 
   it("change entries of a rolled-back transaction leave nothing, and the next append takes the next seq", async () => {
@@ -135,9 +148,11 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
         throw new Error("the change itself failed");
       }),
     ).rejects.toThrow("the change itself failed");
+    expect(await sequence()).toBe(0);
     expect((await changeRows()).map((r) => r.seq)).toEqual([1, 2]);
 
     await h.db.transaction((tx) => appendChangeEntries(tx, [changeEntry({ field: "address" })]));
+    await sequence();
     const rows = await changeRows();
     expect(rows.map((r) => [r.seq, r.field])).toEqual([
       [1, "housingSituation"],
@@ -147,7 +162,7 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
     expect(statusOf(await verifyAuditChains(h.db), "change_log")).toEqual(okStatus("change_log", 3, rows[2]!.hash));
   });
 
-  it("a sensitive field's values are stored as [redacted] (null stays null); other fields in clear", async () => {
+  it("a sensitive field's values are stored as [redacted] (null stays null), pending and chained; other fields in clear", async () => {
     await h.db.transaction((tx) =>
       appendChangeEntries(tx, [
         changeEntry({ field: "phone", oldValue: "13800001234", newValue: "13900005678", sensitive: true }),
@@ -155,6 +170,9 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
         changeEntry({ field: "housingSituation", oldValue: null, newValue: "RENTED", sensitive: false }),
       ]),
     );
+    const pending = JSON.stringify(await h.db.select().from(changeLogPending));
+    for (const clear of ["13800001234", "13900005678", "6222020200112233445"]) expect(pending).not.toContain(clear);
+    await sequence();
     const rows = (await changeRows()).slice(3);
     expect(rows.map((r) => [r.seq, r.field, r.oldValue, r.newValue])).toEqual([
       [4, "phone", REDACTED, REDACTED],
@@ -168,7 +186,15 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
 
   it("appendChangeEntries refuses to run outside a transaction (TypeError) and appends nothing", async () => {
     await expect(appendChangeEntries(h.db, [changeEntry()])).rejects.toThrow(TypeError);
+    expect(await sequence()).toBe(0);
     expect((await changeRows()).length).toBe(6);
+  });
+
+  it("a change entry the database would store altered is refused (TypeError naming the column) before any SQL", async () => {
+    const error = await h.db.transaction((tx) => appendChangeEntries(tx, [changeEntry(), changeEntry({ orgCode: "X".repeat(65) })])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe("change_log: orgCode would not be stored as given, so its hash could never verify");
+    expect((await pendingChanges(h.db)).count).toBe(0);
   });
 
   it.each([
@@ -180,6 +206,14 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
     ["TRUNCATE", "change_log", "truncate change_log"],
   ])("%s on %s is refused with SQLSTATE 42501", async (_statement, _table, statement) => {
     expect(await sqlState(h.db.execute(sql.raw(statement)))).toBe("42501");
+  });
+
+  it("a pending change entry cannot be edited (SQLSTATE 42501): it is chained as written or not at all", async () => {
+    const state = await rolledBack(h.db, async (tx) => {
+      await appendChangeEntries(tx, [changeEntry()]);
+      return sqlState(tx.transaction((edit) => edit.execute(sql`update change_log_pending set new_value = 'x'`)));
+    });
+    expect(state).toBe("42501");
   });
 
   describe("tampering by someone who can disable the trigger", () => {
@@ -288,5 +322,21 @@ describe.each(databaseKinds())("audit streams on %s", (kind) => {
       const seqs = rows.filter((r) => r.requestId === `concurrent-${caller}`).map((r) => r.seq);
       expect(seqs).toEqual(Array.from({ length: k }, (_, i) => seqs[0]! + i));
     }
+  });
+
+  it(`40 concurrent changes (${kind === "postgres" ? "through the pool" : "queued on the one connection"}) and 4 sequencers at once make one unbroken change-log chain, each entry once`, async () => {
+    const before = statusOf(await verifyAuditChains(h.db), "change_log").entries;
+    const k = 3;
+    const changes = Array.from({ length: 40 }, (_, caller) => h.db.transaction((tx) => appendChangeEntries(tx, Array.from({ length: k }, () => changeEntry({ requestId: `change-${caller}` })))));
+    // Sequencers running while the changes commit, and once more after: each takes rows no other holds.
+    const passes = Array.from({ length: 4 }, () => sequencePendingChanges(h.db, undefined, 7));
+    await Promise.all(changes);
+    const chained = (await Promise.all(passes)).reduce((a, b) => a + b, 0) + (await sequence());
+    expect(chained).toBe(40 * k);
+    const after = statusOf(await verifyAuditChains(h.db), "change_log");
+    expect(after).toMatchObject({ ok: true, entries: before + 40 * k, lastSeq: before + 40 * k });
+    const rows = (await changeRows()).slice(before);
+    for (let caller = 0; caller < 40; caller++) expect(rows.filter((r) => r.requestId === `change-${caller}`)).toHaveLength(k);
+    expect((await pendingChanges(h.db)).count).toBe(0);
   });
 });

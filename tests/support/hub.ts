@@ -111,6 +111,8 @@ export async function startTestHub(
     async exec(token, query, variables) {
       const contextValue = await hub.contextFor(token ? `Bearer ${token}` : undefined);
       const response = await hub.apollo.executeOperation({ query, variables }, { contextValue });
+      // As the server does before answering a mutation: its change-log entries chained.
+      if (contextValue.mutation.ran) await hub.changeLog.flush();
       if (response.body.kind !== "single") throw new Error("unexpected incremental response");
       return JSON.parse(JSON.stringify(response.body.singleResult)) as GraphQLResult;
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, like, lte, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { appendChangeEntries, changeEntriesFor, type ChainKey, type ChangeActor, type ChangeEntry } from "../../audit/index.js";
+import { appendChangeEntries, changeEntriesFor, pendingChangesParam, pendingChangesSql, type ChangeActor, type ChangeEntry, type LateChangeEntry } from "../../audit/index.js";
 import type { Viewer } from "../../context.type.js";
 import type { Database } from "../../db/client.js";
 import { UNIQUE_VIOLATION, databaseErrorOf } from "../../db/errors.js";
@@ -44,9 +44,11 @@ const columnList = (...columns: AnyPgColumn[]) => sql.join(columns.map(col), sql
 const p = (name: string) => sql.placeholder(name);
 
 /**
- * A claim's four writes as one statement, built once (drizzle's building of it cost more than running
- * it) and prepared on each connection: the slot and amount held, the need taken, the claim grant and the
- * claim — each only if the one before it happened, so the counts say which condition failed.
+ * A claim's writes as one statement, built once (drizzle's building of it cost more than running it) and
+ * prepared on each connection: the slot and amount held, the need taken, the claim grant, the claim —
+ * each only if the one before it happened, so the counts say which condition failed — and the claim's
+ * change-log entries (pending: see audit/change-log.ts). The transaction's last statement before its
+ * commit: the resource's row, which every claim of the resource updates, is held for the commit only.
  */
 const CLAIM_WRITES = preparedText(
   () => sql`with held as (
@@ -70,9 +72,15 @@ const CLAIM_WRITES = preparedText(
       select ${p("claimId")}::uuid, ${CLAIM_NUMBER_NEXT}, ${p("needId")}::uuid, ${p("resourceId")}::uuid, ${p("orgId")}::uuid, ${p("householdId")}::uuid, granted.id, ${p("amount")}::int, 'ACTIVE'::claim_status, ${p("now")}::timestamptz, ${p("dueBy")}::timestamptz
       from granted
       returning ${claims.claimNo} as "claimNo"
+    ), logged as (
+      ${pendingChangesSql(p("changes"), {
+        when: sql`exists (select 1 from claimed)`,
+        // The values only this statement knows: the claim's number, the resource's capacity as it left it.
+        oldValue: sql`case e.late when 'slots' then ((select "slotsClaimed" from held) - 1)::text when 'budget' then ((select "budgetClaimedFen" from held) - ${p("fen")}::int)::text else e.old_value end`,
+        newValue: sql`case e.late when 'claimNo' then (select "claimNo" from claimed) when 'slots' then (select "slotsClaimed" from held)::text when 'budget' then (select "budgetClaimedFen" from held)::text else e.new_value end`,
+      })}
     )
-    select (select count(*)::int from held) as "held", (select "slotsClaimed" from held), (select "budgetClaimedFen" from held),
-           (select count(*)::int from taken) as "taken", (select "claimNo" from claimed)`,
+    select (select count(*)::int from held) as "held", (select count(*)::int from taken) as "taken", (select "claimNo" from claimed)`,
 );
 
 /** The next claim number, `QXL-000123`, drawn in the INSERT itself (no statement of its own). */
@@ -120,7 +128,7 @@ function change<S extends object>(
  * claims on one need, never capacity below zero, whatever the concurrency.
  */
 export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date = new Date()): Promise<ClaimView> {
-  const { principal, projector, cipher } = viewer;
+  const { principal, projector } = viewer;
   const org = principal.org;
   const needId = uuidOrThrow(input.needId, "input.needId");
   const resourceId = uuidOrThrow(input.resourceId, "input.resourceId");
@@ -168,15 +176,25 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
         throw new ClaimError("NOT_ELIGIBLE", `the need carries none of the resource's eligibility tags (${resource.eligibilityTags.join(", ")})`);
       }
 
-      // One statement for the four writes (CLAIM_WRITES); the transaction rolls back on either refusal.
+      // One statement for the writes and their change log (CLAIM_WRITES); the transaction rolls back on a refusal.
       const claimId = randomUUID();
       const grantId = randomUUID();
       const dueBy = new Date(now.getTime() + CLAIM_DAYS * 24 * 3600 * 1000);
       const fen = amount ?? 0;
-      const [written] = await rawStatement<{ held: number; slotsClaimed: number | null; budgetClaimedFen: number | null; taken: number; claimNo: string | null }>(
+      // The entries, their late values (the claim number, the resource's capacity) filled in by the statement.
+      const late = (tag: string, field: string) => (e: ChangeEntry): LateChangeEntry => (e.field === field ? { ...e, late: tag } : e);
+      const changes = pendingChangesParam([
+        ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claimId, householdId: need.householdId, before: null, after: { claimNo: null, needId, resourceId, claimantOrgId: org.id, status: "ACTIVE", amount, dueBy: dueBy.toISOString() } }).map(late("claimNo", "claimNo")),
+        ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: needId, householdId: need.householdId, before: { status: need.status }, after: { status: "CLAIMED" } }),
+        // 0 → 1 and 0 → fen stand for "one more" and "fen more": an unchanged budget (fen 0) has no entry.
+        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { slotsClaimed: 0, budgetClaimed: 0 }, after: { slotsClaimed: 1, budgetClaimed: fen } })
+          .map(late("slots", "slotsClaimed"))
+          .map(late("budget", "budgetClaimed")),
+      ]);
+      const [written] = await rawStatement<{ held: number; taken: number; claimNo: string | null }>(
         tx,
         CLAIM_WRITES.text,
-        CLAIM_WRITES.params({ fen, now, today, resourceId, orgId: org.id, needId, grantId, householdId: need.householdId, sourceRef: `claim:${claimId}`, dueBy, claimId, amount }),
+        CLAIM_WRITES.params({ fen, now, today, resourceId, orgId: org.id, needId, grantId, householdId: need.householdId, sourceRef: `claim:${claimId}`, dueBy, claimId, amount, changes }),
         "claim_writes",
       );
       if (written!.held === 0) {
@@ -186,8 +204,6 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
         throw new ClaimError("RESOURCE_EXHAUSTED", "the resource has no slot or not enough budget left");
       }
       if (written!.taken === 0 || written!.claimNo === null) throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
-      // The resource's capacity as the update left it (its "before" is exactly one claim less).
-      const held = { slots: written!.slotsClaimed!, budget: written!.budgetClaimedFen! };
       // The row as inserted (its bookkeeping timestamps are the database's, unread: no view shows them).
       const claim: ClaimRow = {
         id: claimId,
@@ -210,15 +226,6 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
         createdAt: now,
         updatedAt: now,
       };
-      await appendChangeEntries(
-        tx,
-        [
-        ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claim.id, householdId: claim.householdId, before: null, after: { claimNo: claim.claimNo, needId, resourceId, claimantOrgId: org.id, status: "ACTIVE", amount, dueBy: dueBy.toISOString() } }),
-        ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: needId, householdId: need.householdId, before: { status: need.status }, after: { status: "CLAIMED" } }),
-        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { slotsClaimed: held.slots - 1, budgetClaimed: held.budget - fen }, after: { slotsClaimed: held.slots, budgetClaimed: held.budget } }),
-      ],
-        cipher.auditKey,
-      );
       return { claim, areaCode: need.areaCode };
     });
     viewer.events.add("NEED_ACTIVITY", { kind: "CLAIMED", claimId: row.claim.id, needId, areaCode: row.areaCode, at: now });
@@ -272,7 +279,7 @@ export async function releaseClaim(viewer: Viewer, args: { id: string; reason: s
   const row = await viewer.db.transaction(async (tx) => {
     const claim = await lockOwnClaim(viewer, tx, claimId);
     await checkClaimantText(viewer, reason, { field: "reason", householdId: claim.householdId, memberNames: await memberNames(tx, claim.householdId) });
-    return endClaim(tx, claim, { status: "RELEASED", reason, actor: viewer.principal, requestId: viewer.requestId, auditKey: viewer.cipher.auditKey, now });
+    return endClaim(tx, claim, { status: "RELEASED", reason, actor: viewer.principal, requestId: viewer.requestId, now });
   });
   for (const event of claimEnded(row, now)) viewer.events.add(...event);
   return viewer.projector.project(CLAIM_CATALOGUE, claimSource(row.claim), CLAIMANT_VIEW_GRANT);
@@ -286,7 +293,7 @@ export async function releaseClaim(viewer: Viewer, args: { id: string; reason: s
 async function endClaim(
   tx: Database,
   claim: ClaimRow,
-  args: { status: "RELEASED" | "EXPIRED"; reason: string | null; actor: ChangeActor; requestId: string; auditKey: ChainKey; now: Date },
+  args: { status: "RELEASED" | "EXPIRED"; reason: string | null; actor: ChangeActor; requestId: string; now: Date },
 ): Promise<EndedClaim> {
   const { now } = args;
   const capacity = await returnCapacity(tx, claim, 1, claim.amountFen ?? 0, now);
@@ -305,7 +312,6 @@ async function endClaim(
       ...changeEntriesFor({ ...by, catalogue: NEED_CATALOGUE, entityId: claim.needId, householdId: claim.householdId, before: { status: "CLAIMED" }, after: { status: "OPEN" } }),
       ...changeEntriesFor({ ...by, catalogue: RESOURCE_CATALOGUE, entityId: claim.resourceId, householdId: null, before: { slotsClaimed: capacity.before.slotsClaimed, budgetClaimed: capacity.before.budgetClaimedFen }, after: { slotsClaimed: capacity.after.slotsClaimed, budgetClaimed: capacity.after.budgetClaimedFen } }),
     ],
-    args.auditKey,
   );
   return { claim: updated!, reopened: reopened ?? null };
 }
@@ -337,7 +343,7 @@ export const CLAIM_EXPIRY_ACTOR: ChangeActor = Object.freeze({ subject: "hub:cla
  * due. On PostgreSQL several hub instances may sweep at once: `SKIP LOCKED` hands each claim to one,
  * and a claim its claimant is fulfilling at that moment is left to that transaction.
  */
-export async function expireDueClaims(db: Database, auditKey: ChainKey, now: Date = new Date(), limit = 100, events: HubEvents | null = null): Promise<number> {
+export async function expireDueClaims(db: Database, now: Date = new Date(), limit = 100, events: HubEvents | null = null): Promise<number> {
   const requestId = `claim-expiry:${randomUUID()}`;
   let expired = 0;
   while (expired < limit) {
@@ -350,7 +356,7 @@ export async function expireDueClaims(db: Database, auditKey: ChainKey, now: Dat
         .limit(1)
         .for("update", { skipLocked: true });
       if (!claim) return null;
-      return endClaim(tx, claim, { status: "EXPIRED", reason: null, actor: CLAIM_EXPIRY_ACTOR, requestId, auditKey, now });
+      return endClaim(tx, claim, { status: "EXPIRED", reason: null, actor: CLAIM_EXPIRY_ACTOR, requestId, now });
     });
     if (!ended) break;
     // Committed: its subscribers may hear of it.
@@ -405,7 +411,6 @@ export async function fulfilClaim(viewer: Viewer, input: FulfilClaimData, now: D
           ? change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: claim.resourceId, householdId: null, before: { budgetClaimed: capacity.before.budgetClaimedFen }, after: { budgetClaimed: capacity.after.budgetClaimedFen } })
           : []),
       ],
-      viewer.cipher.auditKey,
     );
     return { claim: updated!, areaCode: need?.areaCode ?? null };
   });

@@ -33,7 +33,6 @@ async function logConsent(tx: Database, viewer: Viewer, created: ConsentRow, aft
   await appendChangeEntries(
     tx,
     changeEntriesFor({ principal: viewer.principal, requestId: viewer.requestId, catalogue: CONSENT_CATALOGUE, entityId: created.id, householdId: created.householdId, before: null, after }),
-    viewer.cipher.auditKey,
   );
 }
 

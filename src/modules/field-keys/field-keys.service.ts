@@ -49,7 +49,7 @@ async function rotateNow(viewer: Viewer, args: { retire: boolean }): Promise<Fie
           newValue: active,
           sensitive: false,
         };
-        await db.transaction((tx) => appendChangeEntries(tx, [change], cipher.auditKey));
+        await db.transaction((tx) => appendChangeEntries(tx, [change]));
       },
     });
     return {

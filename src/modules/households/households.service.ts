@@ -116,7 +116,7 @@ export async function registerHousehold(viewer: Viewer, input: HouseholdRegistra
           ...queued.flatMap((q) =>
             changeEntriesFor({ ...actor, catalogue: REVIEW_CATALOGUE, entityId: q.id, householdId: h.id, before: null, after: { status: q.status, personId: q.personId, conflictingPersonId: q.conflictingPersonId } }),
           ),
-        ], cipher.auditKey);
+        ]);
         return h;
       });
       return projector.project(HOUSEHOLD_CATALOGUE, householdSource(row, cipher), scope.grant);

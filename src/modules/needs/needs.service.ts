@@ -146,7 +146,6 @@ export async function postNeed(viewer: Viewer, input: NeedPostData, now: Date = 
         },
         at: now,
       }),
-      cipher.auditKey,
     );
     return n;
   });
@@ -187,7 +186,6 @@ export async function cancelNeed(viewer: Viewer, args: { id: string; reason: str
         ...changeEntriesFor({ principal, requestId: viewer.requestId, catalogue: NEED_CATALOGUE, entityId: needId, householdId: updated.householdId, before: { status: found.status }, after: { status: "CANCELLED" }, at: now }),
         ...changeEntriesFor({ principal, requestId: viewer.requestId, catalogue: NEED_TRANSITION_CATALOGUE, entityId: needId, householdId: updated.householdId, before: null, after: { reason }, at: now }),
       ],
-      cipher.auditKey,
     );
     return updated;
   });

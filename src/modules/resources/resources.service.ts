@@ -100,7 +100,6 @@ export async function publishResource(viewer: Viewer, input: ResourcePublishData
     await appendChangeEntries(
       tx,
       changeEntriesFor({ principal, requestId: viewer.requestId, catalogue: RESOURCE_CATALOGUE, entityId: r.id, householdId: null, before: null, after: auditValues(r), at: now }),
-      viewer.cipher.auditKey,
     );
     return r;
   });
@@ -125,7 +124,6 @@ export async function setResourceStatus(viewer: Viewer, args: { id: string; stat
     await appendChangeEntries(
       tx,
       changeEntriesFor({ principal, requestId: viewer.requestId, catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { status: current.status }, after: { status: args.status }, at: now }),
-      viewer.cipher.auditKey,
     );
     return updated!;
   });
