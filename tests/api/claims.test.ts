@@ -452,6 +452,32 @@ describe.each(databaseKinds())("charities claim needs on %s", (kind) => {
     expect(after!.budget).toBe(live.reduce((n, c) => n + (c.status === "FULFILLED" ? c.delivered! : c.amount!), 0));
   }, 60_000);
 
+  it("a claim with an Idempotency-Key (one transaction) that the resource refuses is a coded CONFLICT, leaves the need open, and a retry of the one it let through replays it", async () => {
+    const { port } = await t.hub.listen(0, "127.0.0.1");
+    const keyed = async (key: string, variables: unknown) => {
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${charity}`, "idempotency-key": key },
+        body: JSON.stringify({ query: CLAIM, variables }),
+      });
+      return { replayed: res.headers.get("idempotent-replayed"), body: (await res.json()) as GraphQLResult };
+    };
+    const resource = await publish(charity, { capacitySlots: 1 });
+    const [a, b] = [await postNeed(), await postNeed()];
+    const first = await keyed("claim-a", { input: { needId: a.id, resourceId: resource.id, amount: "300.00" } });
+    const claim = ok<{ id: string; status: string }>(first.body, "claimNeed");
+    expect(claim.status).toBe("ACTIVE");
+    // The need taken, then the resource found full: the statement undone inside the request's transaction.
+    const second = await keyed("claim-b", { input: { needId: b.id, resourceId: resource.id, amount: "300.00" } });
+    refused(second.body, "CONFLICT", "RESOURCE_EXHAUSTED");
+    expect((await t.db.db.select({ status: needs.status, claimedBy: needs.claimedByOrgId }).from(needs).where(eq(needs.id, b.id)))[0]).toEqual({ status: "OPEN", claimedBy: null });
+    expect(await t.db.db.$count(claims, eq(claims.needId, b.id))).toBe(0);
+    const retry = await keyed("claim-a", { input: { needId: a.id, resourceId: resource.id, amount: "300.00" } });
+    expect(retry.replayed).toBe("true");
+    expect(ok<{ id: string }>(retry.body, "claimNeed").id).toBe(claim.id);
+    expect(ok(await t.exec(charity, RESOURCE, { id: resource.id }), "resource")).toEqual({ slotsLeft: 0, budgetLeft: "9700.00" });
+  });
+
   it("expires unfulfilled claims past their due date, once, as a release would — and the schedule sweeps at start", async () => {
     const need = await postNeed();
     const resource = await publish(charity, { capacitySlots: 2 });

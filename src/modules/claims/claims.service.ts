@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, like, lte, sql, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { and, eq, inArray, is, lte, sql, type SQL } from "drizzle-orm";
+import { PgTransaction, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { appendChangeEntries, changeEntriesFor, pendingChangesParam, pendingChangesSql, type ChangeActor, type ChangeEntry, type LateChangeEntry } from "../../audit/index.js";
 import type { Viewer } from "../../context.type.js";
 import type { Database } from "../../db/client.js";
@@ -25,15 +25,16 @@ import { CLAIM_CATALOGUE, CLAIM_DAYS, CLAIM_GRANT_CATEGORIES, CLAIMANT_VIEW_GRAN
 import { claims, type ClaimRow } from "./claims.table.js";
 
 // 认领 (clause 18): a charity claims a published need against one of its resources, delivers, and
-// records it. Every step is one transaction that moves the need, the resource's capacity, the claim
-// grant and the change log together. Releases, fulfilments and expiries lock claim, resource, need in
-// that order. A claim locks the need first and the resource's row only in its last write — so claims
-// racing for one need queue on that need, not on the resource every other claim of it needs, and the
-// resource's row is held for the commit only. That cannot deadlock with the others: a claim goes on to
-// the resource only for a need that is open, and an open need has no live claim that a release or
-// fulfilment could be holding the resource for. The conditional updates (need still open, resource
-// still active and in its window, capacity still left) and the database's constraints (one live claim
-// per need, capacity never below zero) decide, whatever the interleaving.
+// records it. Every step moves the need, the resource's capacity, the claim grant and the change log
+// together: a claim in one statement (CLAIM_WRITES), releases, fulfilments and expiries in one
+// transaction each, locking claim, resource, need in that order. A claim locks the need first and the
+// resource's row last, both inside its one statement — so claims racing for one need queue on that
+// need, not on the resource every other claim of it needs, and no row is held across a round trip to
+// the hub. That cannot deadlock with the others: a claim goes on to the resource only for a need that
+// is open, and an open need has no live claim that a release or fulfilment could be holding the
+// resource for. The conditional updates (need still open, resource still active and in its window,
+// capacity still left) and the database's constraints (one live claim per need, capacity never below
+// zero) decide, whatever the interleaving.
 
 export type ClaimView = View<ClaimSource>;
 
@@ -43,29 +44,65 @@ const columnList = (...columns: AnyPgColumn[]) => sql.join(columns.map(col), sql
 
 const p = (name: string) => sql.placeholder(name);
 
+/** What a claim is decided on: the resource's terms, and the need as the claimant reaches it (null columns: not reached). */
+interface ClaimReadRow {
+  status: (typeof resources.$inferSelect)["status"];
+  startsOn: string;
+  endsOn: string | null;
+  /** int8, as text */
+  budgetFen: string | null;
+  perBeneficiaryCapFen: number | null;
+  categories: string[];
+  serviceAreaCodes: string[];
+  eligibilityTags: string[];
+  needId: string | null;
+  needStatus: string | null;
+  householdId: string | null;
+  amountFen: number | null;
+  category: string | null;
+  areaCode: string | null;
+  beneficiaryTags: string[] | null;
+  cover: number | null;
+}
+
+/** The claim's one read (built once, prepared per connection): no row → the resource is not the caller's. */
+const CLAIM_READ = preparedText(
+  () => sql`select ${resources.status}::text as "status", ${resources.startsOn}::text as "startsOn", ${resources.endsOn}::text as "endsOn",
+      ${resources.budgetFen}::text as "budgetFen", ${resources.perBeneficiaryCapFen} as "perBeneficiaryCapFen", ${resources.categories}::text[] as "categories",
+      ${resources.serviceAreaCodes}::text[] as "serviceAreaCodes", ${resources.eligibilityTags}::text[] as "eligibilityTags",
+      ${needs.id} as "needId", ${needs.status}::text as "needStatus", ${needs.householdId} as "householdId", ${needs.amountFen} as "amountFen",
+      ${needs.category}::text as "category", ${needs.areaCode}::text as "areaCode", ${needs.beneficiaryTags}::text[] as "beneficiaryTags",
+      case when ${needs.id} is null then null else ${governmentCoverSql()} end as "cover"
+    from ${resources} left join ${needs} on ${needs.id} = ${p("needId")}::uuid and ${needs.areaCode} like ${p("area")}::text
+    where ${resources.id} = ${p("resourceId")}::uuid and ${resources.ownerOrgId} = ${p("orgId")}::uuid`,
+);
+
 /**
- * A claim's writes as one statement, built once (drizzle's building of it cost more than running it) and
- * prepared on each connection: the slot and amount held, the need taken, the claim grant, the claim —
- * each only if the one before it happened, so the counts say which condition failed — and the claim's
- * change-log entries (pending: see audit/change-log.ts). The transaction's last statement before its
- * commit: the resource's row, which every claim of the resource updates, is held for the commit only.
+ * A claim as one statement, built once (drizzle's building of it cost more than running it) and prepared
+ * on each connection: the need taken (if still open: a concurrent claim of it waits for this one's row
+ * lock, then finds it taken), the slot and amount held, the claim grant, the claim — each only if the one
+ * before it happened — and the claim's change-log entries (pending: see audit/change-log.ts). The need
+ * taken but the resource found paused, closed, past its window or out of capacity undoes the statement
+ * (abort_statement, migration 0011). Outside a transaction it commits on its own: the rows it locks —
+ * the need, then the resource's, which every claim of the resource updates — are held for no round trip
+ * to the hub, only until the statement ends.
  */
 const CLAIM_WRITES = preparedText(
-  () => sql`with held as (
+  () => sql`with taken as (
+      update ${needs} set ${col(needs.status)} = 'CLAIMED', ${col(needs.claimedByOrgId)} = ${p("orgId")}::uuid, ${col(needs.updatedAt)} = ${p("now")}::timestamptz
+      where ${needs.id} = ${p("needId")}::uuid and ${needs.status} in (${sql.raw(CLAIMABLE.map((status) => `'${status}'`).join(", "))}) and ${needs.claimedByOrgId} is null
+      returning ${needs.id}
+    ), held as (
       update ${resources} set ${col(resources.slotsClaimed)} = ${resources.slotsClaimed} + 1, ${col(resources.budgetClaimedFen)} = ${resources.budgetClaimedFen} + ${p("fen")}::int, ${col(resources.updatedAt)} = ${p("now")}::timestamptz
-      where ${resources.id} = ${p("resourceId")}::uuid
+      where ${resources.id} = ${p("resourceId")}::uuid and exists (select 1 from taken)
         and ${resources.status} = 'ACTIVE' and ${resources.startsOn} <= ${p("today")}::date and (${resources.endsOn} is null or ${resources.endsOn} >= ${p("today")}::date)
         and (${resources.capacitySlots} is null or ${resources.slotsClaimed} < ${resources.capacitySlots})
         and (${resources.budgetFen} is null or ${resources.budgetClaimedFen} + ${p("fen")}::int <= ${resources.budgetFen})
       returning ${resources.slotsClaimed} as "slotsClaimed", ${resources.budgetClaimedFen} as "budgetClaimedFen"
-    ), taken as (
-      update ${needs} set ${col(needs.status)} = 'CLAIMED', ${col(needs.claimedByOrgId)} = ${p("orgId")}::uuid, ${col(needs.updatedAt)} = ${p("now")}::timestamptz
-      where ${needs.id} = ${p("needId")}::uuid and ${needs.status} in (${sql.raw(CLAIMABLE.map((status) => `'${status}'`).join(", "))}) and exists (select 1 from held)
-      returning ${needs.id}
     ), granted as (
       insert into ${accessGrants} (${columnList(accessGrants.id, accessGrants.householdId, accessGrants.granteeOrgId, accessGrants.relationship, accessGrants.categories, accessGrants.sourceRef, accessGrants.expiresAt)})
       select ${p("grantId")}::uuid, ${p("householdId")}::uuid, ${p("orgId")}::uuid, 'CLAIM'::grant_relationship, ${sql.raw(`'{${CLAIM_GRANT_CATEGORIES.join(",")}}'`)}::data_category[], ${p("sourceRef")}::text, ${p("dueBy")}::timestamptz
-      where exists (select 1 from taken)
+      where exists (select 1 from held)
       returning ${accessGrants.id}
     ), claimed as (
       insert into ${claims} (${columnList(claims.id, claims.claimNo, claims.needId, claims.resourceId, claims.claimantOrgId, claims.householdId, claims.grantId, claims.amountFen, claims.status, claims.claimedAt, claims.dueBy)})
@@ -80,8 +117,13 @@ const CLAIM_WRITES = preparedText(
         newValue: sql`case e.late when 'claimNo' then (select "claimNo" from claimed) when 'slots' then (select "slotsClaimed" from held)::text when 'budget' then (select "budgetClaimedFen" from held)::text else e.new_value end`,
       })}
     )
-    select (select count(*)::int from held) as "held", (select count(*)::int from taken) as "taken", (select "claimNo" from claimed)`,
+    select (select count(*)::int from taken) as "taken", (select "claimNo" from claimed),
+      case when exists (select 1 from taken) and not exists (select 1 from held) then abort_statement(${sql.raw(`'${RESOURCE_REFUSED}'`)}) else 0 end as "refused"`,
 );
+
+/** abort_statement's message when CLAIM_WRITES took the need but the resource could not give. */
+const RESOURCE_REFUSED = "RESOURCE_REFUSED";
+const STATEMENT_ABORTED = "QX001";
 
 /** The next claim number, `QXL-000123`, drawn in the INSERT itself (no statement of its own). */
 const CLAIM_NUMBER_NEXT = sql`(select 'QXL-' || lpad(n::text, greatest(6, length(n::text)), '0') from (select nextval('claim_no_seq') as n) as seq)`;
@@ -122,7 +164,7 @@ function change<S extends object>(
 }
 
 /**
- * 认领需求 — by the resource's owner. In one transaction: the need OPEN → CLAIMED, one slot (and the
+ * 认领需求 — by the resource's owner. In one statement: the need OPEN → CLAIMED, one slot (and the
  * amount) of the resource held, a CLAIM grant on the household for the claimant (names and contact,
  * under the household's consent; never ID numbers), the claim and the change log. Never two live
  * claims on one need, never capacity below zero, whatever the concurrency.
@@ -134,108 +176,98 @@ export async function claimNeed(viewer: Viewer, input: ClaimNeedData, now: Date 
   const resourceId = uuidOrThrow(input.resourceId, "input.resourceId");
   const amount = positiveFen(input.amount, "input.amount");
   const today = districtDate(now);
-  try {
-    const row = await viewer.db.transaction(async (tx) => {
-      // The resource as it is now, unlocked: its terms are checked here, and again where capacity is taken.
-      const [resource] = await tx
-        .select()
-        .from(resources)
-        .where(and(eq(resources.id, resourceId), eq(resources.ownerOrgId, org.id)));
-      if (!resource) throw ClaimError.atField("RESOURCE_NOT_FOUND", "resource not found among your organization's", "input.resourceId");
-      assertResourceOpen(resource, today);
-      // The need as the claimant reaches it: inside its area. Locked: a concurrent claim of it waits here.
-      const [found] = await tx
-        .select({ need: needs, cover: governmentCoverSql().mapWith(Number) })
-        .from(needs)
-        .where(and(eq(needs.id, needId), like(needs.areaCode, `${areaPrefix(org.jurisdictionAreaCode)}%`)))
-        .for("update", { of: needs });
-      const need = found?.need;
-      // Government aid first: a need it covers in full is not charity's (unpublished to claimants: not found).
-      const open = found ? openAmountOf(found.need.amountFen, found.cover) : null;
-      if (!need || open === 0) {
-        viewer.audit.denied("Need", "NOT_IN_SCOPE", needId);
-        throw ClaimError.atField("NEED_NOT_FOUND", "need not found", "input.needId");
-      }
-      if (need.status === "CLAIMED") throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
-      if (!(CLAIMABLE as readonly string[]).includes(need.status)) throw new ClaimError("NEED_NOT_OPEN", `the need is ${need.status}: nothing to claim`);
-      // The caller's own terms first, then what it can see of the need, and last the one check on what
-      // it cannot see (the need's tags), so no cheaper refusal tells it whether that check passed.
-      if (resource.budgetFen !== null && amount === null) throw ClaimError.atField("AMOUNT_REQUIRED", "a claim against a budget names its amount", "input.amount");
-      if (amount !== null && resource.perBeneficiaryCapFen !== null && amount > resource.perBeneficiaryCapFen) {
-        throw ClaimError.atField("AMOUNT_OVER_CAP", "amount is over the resource's cap per beneficiary", "input.amount");
-      }
-      if (!resource.categories.includes(need.category)) {
-        throw new ClaimError("CATEGORY_NOT_COVERED", `the resource meets ${resource.categories.join(", ")} needs, not ${need.category}`);
-      }
-      if (!resource.serviceAreaCodes.some((code) => areaContains(code, need.areaCode))) throw new ClaimError("AREA_NOT_SERVED", "the need lies outside the resource's service areas");
-      if (amount !== null && open !== null && amount > open) throw ClaimError.atField("AMOUNT_OVER_NEED", "amount is over what the need leaves open for charity", "input.amount");
-      // Discloses what matching will: whether the need carries one of the tags the resource asked for
-      // (a tag the claimant may not see among the need's). A refusal is in the household's access log.
-      if (resource.eligibilityTags.length > 0 && !need.beneficiaryTags.some((t) => resource.eligibilityTags.includes(t))) {
-        viewer.audit.denied("Need", "NOT_ELIGIBLE", needId, need.householdId);
-        throw new ClaimError("NOT_ELIGIBLE", `the need carries none of the resource's eligibility tags (${resource.eligibilityTags.join(", ")})`);
-      }
+  // One read, unlocked: the resource among the caller's, and the need as the claimant reaches it (inside
+  // its area). What is checked here on the need and the resource is what a claim is refused for; what
+  // can change meanwhile (the need still open, the resource still active, in its window, with capacity)
+  // CLAIM_WRITES checks again as it writes.
+  const [found] = await rawStatement<ClaimReadRow>(viewer.db, CLAIM_READ.text, CLAIM_READ.params({ needId, area: `${areaPrefix(org.jurisdictionAreaCode)}%`, resourceId, orgId: org.id }), "claim_read");
+  if (!found) throw ClaimError.atField("RESOURCE_NOT_FOUND", "resource not found among your organization's", "input.resourceId");
+  const resource = { ...found, budgetFen: found.budgetFen === null ? null : Number(found.budgetFen) };
+  const need = found.needId === null ? null : { status: found.needStatus!, householdId: found.householdId!, amountFen: found.amountFen, category: found.category!, areaCode: found.areaCode!, beneficiaryTags: found.beneficiaryTags! };
+  assertResourceOpen(resource, today);
+  // Government aid first: a need it covers in full is not charity's (unpublished to claimants: not found).
+  const open = need ? openAmountOf(need.amountFen, found.cover!) : null;
+  if (!need || open === 0) {
+    viewer.audit.denied("Need", "NOT_IN_SCOPE", needId);
+    throw ClaimError.atField("NEED_NOT_FOUND", "need not found", "input.needId");
+  }
+  if (need.status === "CLAIMED") throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
+  if (!(CLAIMABLE as readonly string[]).includes(need.status)) throw new ClaimError("NEED_NOT_OPEN", `the need is ${need.status}: nothing to claim`);
+  // The caller's own terms first, then what it can see of the need, and last the one check on what
+  // it cannot see (the need's tags), so no cheaper refusal tells it whether that check passed.
+  if (resource.budgetFen !== null && amount === null) throw ClaimError.atField("AMOUNT_REQUIRED", "a claim against a budget names its amount", "input.amount");
+  if (amount !== null && resource.perBeneficiaryCapFen !== null && amount > resource.perBeneficiaryCapFen) {
+    throw ClaimError.atField("AMOUNT_OVER_CAP", "amount is over the resource's cap per beneficiary", "input.amount");
+  }
+  if (!resource.categories.includes(need.category)) {
+    throw new ClaimError("CATEGORY_NOT_COVERED", `the resource meets ${resource.categories.join(", ")} needs, not ${need.category}`);
+  }
+  if (!resource.serviceAreaCodes.some((code) => areaContains(code, need.areaCode))) throw new ClaimError("AREA_NOT_SERVED", "the need lies outside the resource's service areas");
+  if (amount !== null && open !== null && amount > open) throw ClaimError.atField("AMOUNT_OVER_NEED", "amount is over what the need leaves open for charity", "input.amount");
+  // Discloses what matching will: whether the need carries one of the tags the resource asked for
+  // (a tag the claimant may not see among the need's). A refusal is in the household's access log.
+  if (resource.eligibilityTags.length > 0 && !need.beneficiaryTags.some((t) => resource.eligibilityTags.includes(t))) {
+    viewer.audit.denied("Need", "NOT_ELIGIBLE", needId, need.householdId);
+    throw new ClaimError("NOT_ELIGIBLE", `the need carries none of the resource's eligibility tags (${resource.eligibilityTags.join(", ")})`);
+  }
 
-      // One statement for the writes and their change log (CLAIM_WRITES); the transaction rolls back on a refusal.
-      const claimId = randomUUID();
-      const grantId = randomUUID();
-      const dueBy = new Date(now.getTime() + CLAIM_DAYS * 24 * 3600 * 1000);
-      const fen = amount ?? 0;
-      // The entries, their late values (the claim number, the resource's capacity) filled in by the statement.
-      const late = (tag: string, field: string) => (e: ChangeEntry): LateChangeEntry => (e.field === field ? { ...e, late: tag } : e);
-      const changes = pendingChangesParam([
-        ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claimId, householdId: need.householdId, before: null, after: { claimNo: null, needId, resourceId, claimantOrgId: org.id, status: "ACTIVE", amount, dueBy: dueBy.toISOString() } }).map(late("claimNo", "claimNo")),
-        ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: needId, householdId: need.householdId, before: { status: need.status }, after: { status: "CLAIMED" } }),
-        // 0 → 1 and 0 → fen stand for "one more" and "fen more": an unchanged budget (fen 0) has no entry.
-        ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { slotsClaimed: 0, budgetClaimed: 0 }, after: { slotsClaimed: 1, budgetClaimed: fen } })
-          .map(late("slots", "slotsClaimed"))
-          .map(late("budget", "budgetClaimed")),
-      ]);
-      const [written] = await rawStatement<{ held: number; taken: number; claimNo: string | null }>(
-        tx,
-        CLAIM_WRITES.text,
-        CLAIM_WRITES.params({ fen, now, today, resourceId, orgId: org.id, needId, grantId, householdId: need.householdId, sourceRef: `claim:${claimId}`, dueBy, claimId, amount, changes }),
-        "claim_writes",
-      );
-      if (written!.held === 0) {
-        // Paused, closed or past its window since it was read, or out of capacity: say which.
-        const [current] = await tx.select().from(resources).where(eq(resources.id, resourceId));
-        assertResourceOpen(current!, today);
-        throw new ClaimError("RESOURCE_EXHAUSTED", "the resource has no slot or not enough budget left");
-      }
-      if (written!.taken === 0 || written!.claimNo === null) throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
-      // The row as inserted (its bookkeeping timestamps are the database's, unread: no view shows them).
-      const claim: ClaimRow = {
-        id: claimId,
-        claimNo: written!.claimNo,
-        needId,
-        resourceId,
-        claimantOrgId: org.id,
-        householdId: need.householdId,
-        grantId,
-        amountFen: amount,
-        status: "ACTIVE",
-        claimedAt: now,
-        dueBy,
-        deliveredAmountFen: null,
-        deliveredOn: null,
-        evidenceRef: null,
-        fulfilledAt: null,
-        releaseReason: null,
-        endedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      return { claim, areaCode: need.areaCode };
-    });
-    viewer.events.add("NEED_ACTIVITY", { kind: "CLAIMED", claimId: row.claim.id, needId, areaCode: row.areaCode, at: now });
-    return projector.project(CLAIM_CATALOGUE, claimSource(row.claim), CLAIMANT_VIEW_GRANT);
+  const claimId = randomUUID();
+  const grantId = randomUUID();
+  const dueBy = new Date(now.getTime() + CLAIM_DAYS * 24 * 3600 * 1000);
+  const fen = amount ?? 0;
+  // The entries, their late values (the claim number, the resource's capacity) filled in by the statement.
+  const late = (tag: string, field: string) => (e: ChangeEntry): LateChangeEntry => (e.field === field ? { ...e, late: tag } : e);
+  const changes = pendingChangesParam([
+    ...change(viewer, now, { catalogue: CLAIM_CATALOGUE, entityId: claimId, householdId: need.householdId, before: null, after: { claimNo: null, needId, resourceId, claimantOrgId: org.id, status: "ACTIVE", amount, dueBy: dueBy.toISOString() } }).map(late("claimNo", "claimNo")),
+    ...change(viewer, now, { catalogue: NEED_CATALOGUE, entityId: needId, householdId: need.householdId, before: { status: need.status }, after: { status: "CLAIMED" } }),
+    // 0 → 1 and 0 → fen stand for "one more" and "fen more": an unchanged budget (fen 0) has no entry.
+    ...change(viewer, now, { catalogue: RESOURCE_CATALOGUE, entityId: resourceId, householdId: null, before: { slotsClaimed: 0, budgetClaimed: 0 }, after: { slotsClaimed: 1, budgetClaimed: fen } })
+      .map(late("slots", "slotsClaimed"))
+      .map(late("budget", "budgetClaimed")),
+  ]);
+  const params = CLAIM_WRITES.params({ fen, now, today, resourceId, orgId: org.id, needId, grantId, householdId: need.householdId, sourceRef: `claim:${claimId}`, dueBy, claimId, amount, changes });
+  const write = (db: Database) => rawStatement<{ taken: number; claimNo: string | null }>(db, CLAIM_WRITES.text, params, "claim_writes");
+  let written: { taken: number; claimNo: string | null };
+  try {
+    // Inside a caller's transaction (a keyed mutation), a savepoint: a refusal must not fail it whole.
+    [written] = (await (is(viewer.db, PgTransaction) ? viewer.db.transaction(write) : write(viewer.db))) as [{ taken: number; claimNo: string | null }];
   } catch (error) {
-    // The index behind the conditional update: a live claim on the need committed first.
     const db = databaseErrorOf(error);
+    // The need was taken first, then its claim found the resource unable to give: say why, as it is now.
+    if (db?.code === STATEMENT_ABORTED) {
+      const [current] = await viewer.db.select().from(resources).where(eq(resources.id, resourceId));
+      assertResourceOpen(current!, today);
+      throw new ClaimError("RESOURCE_EXHAUSTED", "the resource has no slot or not enough budget left");
+    }
+    // The index behind the conditional update: a live claim on the need committed first.
     if (db?.code === UNIQUE_VIOLATION && db.constraint === "claims_live_need_uq") throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
     throw error;
   }
+  if (written.taken === 0 || written.claimNo === null) throw new ClaimError("NEED_ALREADY_CLAIMED", "the need has been claimed already");
+  // The row as inserted (its bookkeeping timestamps are the database's, unread: no view shows them).
+  const claim: ClaimRow = {
+    id: claimId,
+    claimNo: written.claimNo,
+    needId,
+    resourceId,
+    claimantOrgId: org.id,
+    householdId: need.householdId,
+    grantId,
+    amountFen: amount,
+    status: "ACTIVE",
+    claimedAt: now,
+    dueBy,
+    deliveredAmountFen: null,
+    deliveredOn: null,
+    evidenceRef: null,
+    fulfilledAt: null,
+    releaseReason: null,
+    endedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  viewer.events.add("NEED_ACTIVITY", { kind: "CLAIMED", claimId, needId, areaCode: need.areaCode, at: now });
+  return projector.project(CLAIM_CATALOGUE, claimSource(claim), CLAIMANT_VIEW_GRANT);
 }
 
 /** A resource takes claims when it is ACTIVE and `today` lies in its window. */
