@@ -51,6 +51,7 @@ const { values: args } = parseArgs({
     clients: { type: "string", default: "200" },
     seconds: { type: "string", default: "15" },
     profile: { type: "boolean", default: false },
+    "profile-matches": { type: "boolean", default: false },
   },
 });
 const NEEDS = Number(args.needs);
@@ -130,7 +131,8 @@ async function main(): Promise<void> {
       status: "ACTIVE",
     }));
     await insertRows(handle, resources, resourceRows);
-    await handle.query("analyze", []);
+    // As autovacuum leaves a table soon after a bulk insert: statistics, and the visibility map set.
+    await handle.query("vacuum analyze", []);
     const seedSeconds = (performance.now() - t0) / 1000;
     await handle.close();
 
@@ -154,6 +156,8 @@ async function main(): Promise<void> {
     await stats.query("select pg_stat_statements_reset()");
     const matchUsage = await hub.usage();
     const latencies: number[] = [];
+    const matchProfileFile = path.join(tmp, "matches.cpuprofile");
+    if (args["profile-matches"]) await hub.ask("profile-started", { type: "profile-start", intervalMicros: 200 });
     let responses = 0;
     let matchSeconds = 0;
     for (const id of ids) {
@@ -164,6 +168,7 @@ async function main(): Promise<void> {
       matchSeconds += result.seconds;
     }
     latencies.sort((a, b) => a - b);
+    if (args["profile-matches"]) await hub.ask("profile-stopped", { type: "profile-stop", file: matchProfileFile });
     const matchUsage2 = await hub.usage();
     const matchDb = await databaseShare(stats, matchUsage2.served - matchUsage.served);
     const match = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: responses / matchSeconds };
@@ -257,15 +262,16 @@ async function main(): Promise<void> {
     claimsLines("1 need in 10 offered twice", usual, false);
     line("double claims (responses / database)", `${doubleByResponse} / ${doubleInDb} (must be 0); needs CLAIMED in the database ${claimedInDb} = claims won ${claimed}: ${claimedInDb === claimed ? "consistent" : "INCONSISTENT"}`);
     line("hub RSS (most / now)", `${(usage.maxRssBytes / 2 ** 20).toFixed(0)} / ${(usage.rssBytes / 2 ** 20).toFixed(0)} MB`);
-    if (args.profile) {
-      const summary = summarizeProfile(JSON.parse(readFileSync(profileFile, "utf8")) as CpuProfile, path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."));
-      const cpuPerRequest = contended.cpuMs;
+    const printProfile = (label: string, file: string, cpuPerRequest: number) => {
+      const summary = summarizeProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile, path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."));
       const per = (ms: number) => ((ms / summary.busyMs) * cpuPerRequest).toFixed(3);
-      console.log(`  profile of the contended claims phase (main thread's samples × the process's CPU per request; the profiler slows the hub a little)`);
+      console.log(`  profile of ${label} (main thread's samples × the process's CPU per request; the profiler slows the hub a little)`);
       for (const g of summary.groups.filter((g) => g.ms / summary.busyMs >= 0.005)) console.log(`    ${g.name.padEnd(40)} ${per(g.ms).padStart(8)} ms/req ${((100 * g.ms) / summary.busyMs).toFixed(1).padStart(5)}%`);
       console.log("    top functions by self time");
       for (const f of summary.functions.slice(0, 25)) console.log(`      ${f.name.slice(0, 80).padEnd(80)} ${per(f.ms).padStart(8)}  ${f.group}`);
-    }
+    };
+    if (args["profile-matches"]) printProfile("matchesForResource", matchProfileFile, (matchUsage2.cpuMicros - matchUsage.cpuMicros) / 1000 / (matchUsage2.served - matchUsage.served));
+    if (args.profile) printProfile("the contended claims phase", profileFile, contended.cpuMs);
     if (doubleByResponse > 0 || doubleInDb > 0 || claimedInDb !== claimed) process.exitCode = 1;
     await stats.end();
   } finally {

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { accessSync, chmodSync, chownSync, constants, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { accessSync, chmodSync, chownSync, constants, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -69,6 +69,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pg-bench-"));
   const dataDir = path.join(dir, "data");
   const logFile = path.join(dir, "log");
+  const explainMs = process.env.BENCH_EXPLAIN_MS && /^\d+$/.test(process.env.BENCH_EXPLAIN_MS) ? process.env.BENCH_EXPLAIN_MS : null;
   const run = (binary: string, args: string[]) => {
     const c = command(binary, args);
     return execFileAsync(c.file, c.args, { cwd: dir, encoding: "utf8", timeout: 120_000 });
@@ -106,7 +107,11 @@ export async function startBenchCluster(): Promise<BenchCluster> {
       "-c fsync=off",
       "-c synchronous_commit=off",
       "-c full_page_writes=off",
-      "-c shared_preload_libraries=pg_stat_statements",
+      // BENCH_EXPLAIN_MS=n: every statement slower than n ms is logged with its plan (auto_explain, ANALYZE
+      // and BUFFERS), and the server's log is kept as BENCH_EXPLAIN_LOG (default /tmp/bench-explain.log).
+      explainMs
+        ? `-c shared_preload_libraries=pg_stat_statements,auto_explain -c auto_explain.log_min_duration=${explainMs} -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on`
+        : "-c shared_preload_libraries=pg_stat_statements",
       "-c pg_stat_statements.track=top",
       "-c pg_stat_statements.track_utility=on",
       "-c max_connections=100",
@@ -133,6 +138,11 @@ export async function startBenchCluster(): Promise<BenchCluster> {
         if (started) {
           await run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]).catch(() => {});
           started = false;
+        }
+        if (explainMs) {
+          const kept = process.env.BENCH_EXPLAIN_LOG ?? "/tmp/bench-explain.log";
+          copyFileSync(logFile, kept);
+          process.stderr.write(`  … PostgreSQL's log with the plans of statements over ${explainMs} ms: ${kept}\n`);
         }
         stopSync();
         process.off("exit", onExit);
