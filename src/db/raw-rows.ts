@@ -118,7 +118,12 @@ const dialect = new PgDialect();
  * A statement's text built by drizzle once, its values named with `sql.placeholder(name)`: `params`
  * fills them in statement order for rawStatement. For hot writes whose shape never changes.
  */
-export function preparedText(build: () => SQL): { readonly text: string; params(values: Readonly<Record<string, unknown>>): unknown[] } {
+export interface PreparedText {
+  readonly text: string;
+  params(values: Readonly<Record<string, unknown>>): unknown[];
+}
+
+export function preparedText(build: () => SQL): PreparedText {
   let query: { sql: string; params: unknown[] } | undefined;
   const built = () => (query ??= dialect.sqlToQuery(build()));
   return {

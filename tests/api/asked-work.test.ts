@@ -155,4 +155,21 @@ describe.each(databaseKinds())("only the asked work, on %s", (kind) => {
       cipher.blindIndex = blindIndex;
     }
   });
+
+  it("ranks matches reading, of the page's needs, only the columns the selection and the score need", async () => {
+    const published = await t.exec(charity, `mutation ($input: PublishResourceInput!) { publishResource(input: $input) { id } }`, {
+      input: { kind: "CHARITY_PROJECT", name: "读取范围测试项目", categories: ["MEDICAL", "EDUCATION", "BASIC_LIVING"], serviceAreaCodes: ["130104000000"], capacitySlots: 100, startsOn: new Date().toISOString().slice(0, 10) },
+    });
+    expect(published.errors).toBeUndefined();
+    const id = (published.data!.publishResource as { id: string }).id;
+    const page = (r: Record<string, unknown>) => (r.matchesForResource as { nodes: Array<{ score: number; need: Record<string, unknown> }> }).nodes;
+    const narrow = await run(charity, `{ matchesForResource(resourceId: "${id}", first: 5) { nodes { score need { id } } } }`);
+    const wide = await run(charity, `{ matchesForResource(resourceId: "${id}", first: 5) { nodes { score need { id title neededBy } } } }`);
+    const ranking = (s: string[]) => s.find((q) => /with cover as/.test(q))!;
+    expect(page(narrow.data).length).toBeGreaterThan(0);
+    expect(page(narrow.data).map((n) => [n.score, n.need.id])).toEqual(page(wide.data).map((n) => [n.score, n.need.id]));
+    expect(ranking(narrow.statements)).not.toMatch(/"needs"\."title"|"needs"\."needed_by" as "neededBy"|"needs"\."description"/);
+    expect(ranking(wide.statements)).toMatch(/"needs"\."title" as "title"/);
+    expect(ranking(wide.statements)).not.toMatch(/"needs"\."description"/);
+  });
 });

@@ -1,13 +1,13 @@
 import { and, arrayOverlaps, eq, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "../../context.type.js";
-import { rawRows, selectList } from "../../db/raw-rows.js";
-import { needScope } from "../../privacy/scope.js";
+import { preparedText, rawRows, rawStatement, selectList, type PreparedText, type ReadColumn } from "../../db/raw-rows.js";
+import { needScope, type RecordScope } from "../../privacy/scope.js";
 import { areaAncestors, areaPrefix } from "../../shared/area.js";
 import { districtDate } from "../../shared/calendar.js";
 import { pageRequest, toPage, type Page, type PageArgs } from "../../shared/graphql/connection.js";
 import { uuidOrThrow } from "../../shared/validate.js";
 import type { View } from "../../privacy/project.js";
-import { NEED_CATALOGUE, NEED_ROW_COLUMNS, NEED_VIEW_COLUMNS, NeedError, governmentCoversOf, needSource, needVisibility, needs, openAmountOf, type NeedReadRow, type NeedSource, type NeedUrgency } from "../needs/index.js";
+import { NEED_CATALOGUE, NEED_VIEW_COLUMNS, needOwnColumnsFor, NeedError, governmentCoversOf, needSource, needVisibility, needs, openAmountOf, type NeedReadRow, type NeedSource, type NeedUrgency } from "../needs/index.js";
 import { ResourceError, resources, resourceView, type ResourceRow, type ResourceView } from "../resources/index.js";
 import { DEADLINE_POINTS, FIT_POINTS, SAME_COMMUNITY_POINTS, URGENCY_POINTS, WAITING_DAYS_CAP, scoreMatch, type Scored } from "./matching.score.js";
 
@@ -62,9 +62,112 @@ function areaRange(code: string): { from: string; to: string } {
   return { from: prefix.padEnd(12, "0"), to: prefix.padEnd(12, "9") };
 }
 
+/** What scoreMatch reads of a need, besides what the ranking computes. */
+const SCORE_COLUMNS = { urgency: needs.urgency, amountFen: needs.amountFen, beneficiaryTags: needs.beneficiaryTags };
+
 const inList = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
 
 type RankedNeedRow = NeedReadRow & { waitingDays: number; daysToDeadline: number | null; sameCommunity: boolean; score: number };
+
+/** What a ranking statement's text depends on; its values (times, codes, tags, the cursor) are parameters. */
+interface RankingShape {
+  readonly categories: readonly string[];
+  /** How many service areas, eligibility tags. */
+  readonly areas: number;
+  readonly tags: number;
+  /** The resource has a money limit (the fit score reads it). */
+  readonly limited: boolean;
+  readonly after: boolean;
+  readonly onlyOne: boolean;
+  readonly scope: RecordScope;
+  readonly columns: Record<string, ReadColumn>;
+}
+
+interface RankingStatements {
+  readonly page: PreparedText;
+  readonly count: PreparedText;
+}
+
+/** Statement texts by shape, built once each (drizzle's building of the ranking cost a tenth of a request's CPU). */
+const RANKINGS = new Map<string, RankingStatements>();
+const MAX_RANKINGS = 256;
+
+function rankingStatements(shape: RankingShape): RankingStatements {
+  const { scope } = shape;
+  const key = JSON.stringify([
+    shape.categories,
+    shape.areas,
+    shape.tags,
+    shape.limited,
+    shape.after,
+    shape.onlyOne,
+    scope.kind,
+    "areaPrefix" in scope ? scope.areaPrefix : null,
+    "orgId" in scope ? scope.orgId : null,
+    "householdId" in scope ? scope.householdId : null,
+    Object.keys(shape.columns),
+  ]);
+  let statements = RANKINGS.get(key);
+  if (!statements) {
+    const built = rankingSql(shape);
+    statements = { page: preparedText(() => built.page), count: preparedText(() => built.count) };
+    // Oldest first out: a district has a few dozen organizations and category sets.
+    if (RANKINGS.size >= MAX_RANKINGS) RANKINGS.delete(RANKINGS.keys().next().value!);
+    RANKINGS.set(key, statements);
+  }
+  return statements;
+}
+
+function rankingSql(shape: RankingShape): { page: SQL; count: SQL } {
+  const p = (name: string) => sql.placeholder(name);
+  const areas = Array.from({ length: shape.areas }, (_, i) => i);
+  const tags = Array.from({ length: shape.tags }, (_, i) => p(`tag${i}`));
+  // The share of the open amount the resource can fund (matching.score.ts, the same integer arithmetic);
+  // with no money limit it funds all of it.
+  const fit = shape.limited
+    ? sql`(case when "openFen" is null then ${sql.raw(String(FIT_POINTS / 2))} else ((least("openFen", ${p("fundable")}::bigint) * ${sql.raw(String(2 * FIT_POINTS))} + "openFen") / (2 * "openFen")) end)`
+    : sql.raw(`(case when "openFen" is null then ${FIT_POINTS / 2} else ${FIT_POINTS} end)`);
+  const score = sql`(
+      (case "urgency" ${sql.join((Object.entries(URGENCY_POINTS) as [NeedUrgency, number][]).map(([u, points]) => sql.raw(`when '${u}' then ${points}`)), sql` `)} else 0 end)
+    + (least(greatest("waitingDays", 0), ${sql.raw(String(WAITING_DAYS_CAP))}) / 2)
+    + (case when "daysToDeadline" is null then 0 when "daysToDeadline" <= 7 then ${sql.raw(String(DEADLINE_POINTS.week))} when "daysToDeadline" <= 30 then ${sql.raw(String(DEADLINE_POINTS.month))} else 0 end)
+    + ${fit}
+    + (case when "sameCommunity" then ${sql.raw(String(SAME_COMMUNITY_POINTS))} else 0 end))::int`;
+  // The cover once per need (the households' covers, hash-joined), used by the scope's open-to-charity
+  // filter, the score and the view.
+  const covers = sql`cover as (${governmentCoversOf(shape.categories)})`;
+  const coverJoin = sql`left join cover on cover.household_id = ${needs.householdId} and cover.category = ${needs.category}::text`;
+  // Ranked on what the score reads only: tens of thousands of candidates are sorted as narrow rows, and
+  // only the page's are read whole. Waiting days in float8 (extract's numeric division cost more than the
+  // rest of the score).
+  const candidates: SQL = sql`select "id", "needNo", "urgency", "amountFen", "governmentCoverFen", "waitingDays", "daysToDeadline", "sameCommunity",
+      (case when "amountFen" is null then null else greatest(0, "amountFen" - "governmentCoverFen") end) as "openFen"
+    from (select ${needs.id} as "id", ${needs.needNo} as "needNo", ${needs.urgency} as "urgency", ${needs.amountFen} as "amountFen",
+      coalesce(cover.fen, 0) as "governmentCoverFen",
+      floor(date_part('epoch', ${p("asOf")}::timestamptz - ${needs.createdAt}) / 86400)::int as "waitingDays",
+      (${needs.neededBy} - ${p("today")}::date)::int as "daysToDeadline",
+      (${needs.areaCode} in (${sql.join(areas.map((i) => p(`area${i}`)), sql`, `)})) as "sameCommunity"
+    from ${needs} ${coverJoin}
+    where ${needVisibility(shape.scope, sql`(${needs.amountFen} is null or ${needs.amountFen} > coalesce(cover.fen, 0))`)}
+      and ${needs.claimedByOrgId} is null and ${needs.status} in ${CLAIMABLE}
+      ${shape.onlyOne ? sql`and ${needs.id} = ${p("onlyNeedId")}::uuid` : sql``}
+      and ${needs.category} in (${inList(shape.categories)})
+      and (${sql.join(areas.map((i) => sql`${needs.areaCode} between ${p(`from${i}`)} and ${p(`to${i}`)}`), sql` or `)})
+      ${shape.tags > 0 ? sql`and ${needs.beneficiaryTags} && array[${sql.join(tags, sql`, `)}]::text[]` : sql``}) as n
+    where "amountFen" is null or "amountFen" > "governmentCoverFen"`;
+  const page = sql`with ${covers}, candidate as (${candidates}),
+      scored as (select "id", "needNo", "governmentCoverFen", "waitingDays", "daysToDeadline", "sameCommunity", ${score} as "score" from candidate),
+      ranked as (
+        select * from scored
+        ${shape.after ? sql`where ("score" < ${p("afterScore")}::int or ("score" = ${p("afterScore")}::int and "needNo" > ${p("afterNo")}::text))` : sql``}
+        order by "score" desc, "needNo" asc limit ${p("limit")}::int)
+      select ${selectList(shape.columns)}, ranked."governmentCoverFen", coalesce(cover.types, '{}') as "governmentCoverTypes",
+        ranked."waitingDays", ranked."daysToDeadline", ranked."sameCommunity", ranked."score"
+      from ranked join ${needs} on ${needs.id} = ranked."id" ${coverJoin}
+      order by ranked."score" desc, ranked."needNo" asc`;
+  const count = sql`with ${covers}, candidate as (${candidates}) select count(*)::int as n from candidate`;
+  return { page, count };
+}
 
 /**
  * 匹配需求 — needs ranked for one of the caller's resources, each as the caller may see it (a charity:
@@ -86,52 +189,28 @@ export async function matchesForResource(
   const fundable = fundableOf(resource);
   const scope = needScope(principal);
   const tags = resource.eligibilityTags;
-  const open = sql`(case when "amountFen" is null then null else greatest(0, "amountFen" - "governmentCoverFen") end)`;
-  const score = sql`(
-      (case "urgency" ${sql.join((Object.entries(URGENCY_POINTS) as [NeedUrgency, number][]).map(([u, p]) => sql.raw(`when '${u}' then ${p}`)), sql` `)} else 0 end)
-    + (least(greatest("waitingDays", 0), ${sql.raw(String(WAITING_DAYS_CAP))}) / 2)
-    + (case when "daysToDeadline" is null then 0 when "daysToDeadline" <= 7 then ${sql.raw(String(DEADLINE_POINTS.week))} when "daysToDeadline" <= 30 then ${sql.raw(String(DEADLINE_POINTS.month))} else 0 end)
-    + (case when ${open} is null then ${sql.raw(String(FIT_POINTS / 2))}
-            else ((least(${open}, coalesce(${fundable}::bigint, ${open})) * ${sql.raw(String(2 * FIT_POINTS))} + ${open}) / (2 * ${open})) end)
-    + (case when "sameCommunity" then ${sql.raw(String(SAME_COMMUNITY_POINTS))} else 0 end))::int`;
-  // The cover once per need (the households' covers, hash-joined), used by the scope's open-to-charity
-  // filter, the score and the view.
-  const covers = sql`cover as (${governmentCoversOf(resource.categories)})`;
-  const coverJoin = sql`left join cover on cover.household_id = ${needs.householdId} and cover.category = ${needs.category}::text`;
-  // Waiting days with date_part (float8: extract's numeric division cost more than the rest of the score).
-  // Ranked on what the score reads only: tens of thousands of candidates are sorted as narrow rows, and
-  // only the page's are read whole.
-  const candidates: SQL = sql`select ${needs.id} as "id", ${needs.needNo} as "needNo", ${needs.urgency} as "urgency", ${needs.amountFen} as "amountFen",
-      coalesce(cover.fen, 0) as "governmentCoverFen",
-      floor(date_part('epoch', ${asOf.toISOString()}::timestamptz - ${needs.createdAt}) / 86400)::int as "waitingDays",
-      (${needs.neededBy} - ${districtDate(asOf)}::date)::int as "daysToDeadline",
-      (${needs.areaCode} in (${inList(resource.serviceAreaCodes)})) as "sameCommunity"
-    from ${needs} ${coverJoin}
-    where ${needVisibility(scope, sql`(${needs.amountFen} is null or ${needs.amountFen} > coalesce(cover.fen, 0))`)}
-      and ${needs.claimedByOrgId} is null and ${needs.status} in ${CLAIMABLE}
-      ${args.onlyNeedId ? sql`and ${needs.id} = ${args.onlyNeedId}` : sql``}
-      and ${needs.category} in (${inList(resource.categories)})
-      and (${sql.join(resource.serviceAreaCodes.map((c) => sql`${needs.areaCode} between ${areaRange(c).from} and ${areaRange(c).to}`), sql` or `)})
-      ${tags.length > 0 ? sql`and ${needs.beneficiaryTags} && array[${inList(tags)}]::text[]` : sql``}`;
-  const rows = await rawRows<RankedNeedRow>(
-    viewer.db,
-    sql`with ${covers}, candidate as (${candidates}),
-      ranked as (
-        select "id", "needNo", "governmentCoverFen", "waitingDays", "daysToDeadline", "sameCommunity", ${score} as "score" from candidate
-        where (${open} is null or ${open} > 0)
-        ${after ? sql`and (${score} < ${after.score} or (${score} = ${after.score} and "needNo" > ${after.no}))` : sql``}
-        order by "score" desc, "needNo" asc limit ${page.limit + 1})
-      select ${selectList(NEED_ROW_COLUMNS)}, ranked."governmentCoverFen", coalesce(cover.types, '{}') as "governmentCoverTypes",
-        ranked."waitingDays", ranked."daysToDeadline", ranked."sameCommunity", ranked."score"
-      from ranked join ${needs} on ${needs.id} = ranked."id" ${coverJoin}
-      order by ranked."score" desc, ranked."needNo" asc`,
-  );
+  // The page's needs read whole only in what the operation shows of them, and what the score's reasons read.
+  const columns = { ...needOwnColumnsFor((entity, field) => projector.selects(entity, field)), ...SCORE_COLUMNS };
+  const statements = rankingStatements({
+    categories: resource.categories,
+    areas: resource.serviceAreaCodes.length,
+    tags: tags.length,
+    limited: fundable !== null,
+    after: after !== null,
+    onlyOne: args.onlyNeedId !== undefined,
+    scope,
+    columns,
+  });
+  const values: Record<string, unknown> = { asOf: asOf.toISOString(), today: districtDate(asOf), fundable, limit: page.limit + 1, afterScore: after?.score, afterNo: after?.no, onlyNeedId: args.onlyNeedId };
+  resource.serviceAreaCodes.forEach((code, i) => Object.assign(values, { [`area${i}`]: code, [`from${i}`]: areaRange(code).from, [`to${i}`]: areaRange(code).to }));
+  tags.forEach((tag, i) => (values[`tag${i}`] = tag));
+  const rows = await rawStatement<RankedNeedRow>(viewer.db, statements.page.text, statements.page.params(values));
   return toPage({
     rows,
     limit: page.limit,
     // How many needs match, counted when asked for: the same constraints without the ranking.
     totalCount: async () => {
-      const [n] = await rawRows<{ n: number }>(viewer.db, sql`with ${covers}, candidate as (${candidates}) select count(*)::int as n from candidate where ${open} is null or ${open} > 0`);
+      const [n] = await rawStatement<{ n: number }>(viewer.db, statements.count.text, statements.count.params(values));
       return n?.n ?? 0;
     },
     keyOf: (r) => `${asOf.getTime()}|${r.score}|${r.needNo}`,

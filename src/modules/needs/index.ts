@@ -5,5 +5,5 @@ export { NEED_CATALOGUE, TAG_CATEGORY, tagCategory, type NeedNote } from "./need
 export { assertClaimantText, personalDataIn } from "./needs.validation.js";
 export { checkClaimantText, getNeed, type NeedView } from "./needs.service.js";
 export { governmentCoverSql, governmentCoversOf, openAmountOf } from "./needs.coverage.js";
-export { NEED_ROW_COLUMNS, NEED_VIEW_COLUMNS, needVisibility } from "./needs.repository.js";
+export { NEED_VIEW_COLUMNS, needOwnColumnsFor, needVisibility } from "./needs.repository.js";
 export { needSource, type NeedSource } from "./needs.policy.js";

@@ -28,6 +28,7 @@ const NEED_BY_FIELD: { readonly [F in keyof NeedSource]?: Record<string, ReadCol
   beneficiaryTags: plainColumns({ beneficiaryTags: needs.beneficiaryTags }),
   neededBy: plainColumns({ neededBy: needs.neededBy }),
 };
+const NEED_OWN_BY_FIELD: typeof NEED_BY_FIELD = { ...NEED_BY_FIELD, openAmount: plainColumns({ amountFen: needs.amountFen }), governmentCover: undefined };
 const PER_ITEM_FIELDS: ReadonlySet<string> = new Set(
   Object.entries(NEED_CATALOGUE.fields).flatMap(([field, rule]) => (rule.itemCategory ? [field] : [])),
 );
@@ -55,8 +56,13 @@ export function needVisibility(scope: RecordScope, openToCharity: SQL = openToCh
   });
 }
 
-/** A need's own columns (no government cover), for reads that compute the cover themselves. */
-export const NEED_ROW_COLUMNS = NEED_COLUMNS;
+/**
+ * The need's own columns an operation's selection needs (as NeedRepository.page reads them), without the
+ * government cover's: for reads that compute the cover themselves (matching joins it once for all).
+ */
+export function needOwnColumnsFor(selects: (entity: string, field: string) => boolean): Record<string, ReadColumn> {
+  return columnsFor("Need", NEED_ALWAYS, NEED_OWN_BY_FIELD, (entity, field) => selects(entity, field) || (PER_ITEM_FIELDS.has(field) && selects(entity, "redactions")));
+}
 
 /** Every column a need's view may be built from (keys, fields, government cover), for reads that build whole views. */
 export const NEED_VIEW_COLUMNS = { ...NEED_COLUMNS, governmentCoverFen: governmentCoverSql(), governmentCoverTypes: governmentCoverTypesSql() };
