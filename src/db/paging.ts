@@ -2,7 +2,7 @@ import { and, asc, count, gt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { PageRequest } from "../shared/graphql/connection.js";
 import type { Database } from "./client.js";
-import { rawRows, selectList, type ReadColumn } from "./raw-rows.js";
+import { cachedStatement, rawRows, rawStatement, selectList, type ReadColumn } from "./raw-rows.js";
 
 /**
  * The total of a list, counted when first asked for — a connection's `totalCount` (a getter, see
@@ -26,20 +26,35 @@ export async function keysetPage<T extends PgTable, R = T["$inferSelect"]>(args:
   db: Database;
   table: T;
   key: AnyPgColumn;
-  where: SQL | undefined;
+  /** The list's condition; a function (built only when needed) when the statement is cached by `statementKey`. */
+  where: SQL | undefined | (() => SQL | undefined);
   page: PageRequest;
   columns?: Record<string, ReadColumn>;
+  /**
+   * What `where`'s text and values depend on (the caller's scope, the filter's values): with `columns`,
+   * the page's statement is built once per key (and column set, and first page or not) and prepared
+   * once per connection; the cursor and the limit are its parameters.
+   */
+  statementKey?: string;
 }): Promise<{ rows: R[]; totalCount: LazyCount }> {
-  const { db, table, key, where, page } = args;
-  const condition = and(where, page.afterKey ? gt(key, page.afterKey) : undefined);
-  const rows = args.columns
-    ? await rawRows<R>(
-        db,
-        sql`select ${selectList(args.columns)} from ${table} ${condition ? sql`where ${condition} ` : sql``}order by ${key} asc limit ${page.limit + 1}`,
-      )
-    : ((await db.select().from(table as PgTable).where(condition).orderBy(asc(key)).limit(page.limit + 1)) as R[]);
+  const { db, table, key, page } = args;
+  const where = typeof args.where === "function" ? args.where : () => args.where as SQL | undefined;
+  let rows: R[];
+  if (args.columns && args.statementKey) {
+    const columns = args.columns;
+    const statement = cachedStatement(`page:${args.statementKey}:${Object.keys(columns).join(",")}:${page.afterKey ? "after" : "first"}`, () => {
+      const condition = and(where(), page.afterKey ? gt(key, sql.placeholder("after")) : undefined);
+      return sql`select ${selectList(columns)} from ${table} ${condition ? sql`where ${condition} ` : sql``}order by ${key} asc limit ${sql.placeholder("limit")}`;
+    });
+    rows = await rawStatement<R>(db, statement.text, statement.params({ after: page.afterKey, limit: page.limit + 1 }), statement.name);
+  } else {
+    const condition = and(where(), page.afterKey ? gt(key, page.afterKey) : undefined);
+    rows = args.columns
+      ? await rawRows<R>(db, sql`select ${selectList(args.columns)} from ${table} ${condition ? sql`where ${condition} ` : sql``}order by ${key} asc limit ${page.limit + 1}`)
+      : ((await db.select().from(table as PgTable).where(condition).orderBy(asc(key)).limit(page.limit + 1)) as R[]);
+  }
   const totalCount = lazyCount(async () => {
-    const [total] = await db.select({ n: count() }).from(table as PgTable).where(where);
+    const [total] = await db.select({ n: count() }).from(table as PgTable).where(where());
     return total?.n ?? 0;
   });
   return { rows, totalCount };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Placeholder, sql, type SQL } from "drizzle-orm";
 import { PgDialect, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "./client.js";
@@ -137,4 +138,30 @@ export function preparedText(build: () => SQL): PreparedText {
         return values[p.name];
       }),
   };
+}
+
+export interface CachedStatement extends PreparedText {
+  /** A name for the text (a digest of it): the statement is prepared once per connection under it. */
+  readonly name: string;
+}
+
+const STATEMENTS = new Map<string, CachedStatement>();
+const MAX_STATEMENTS = 512;
+
+/**
+ * A statement's text built once per `key` — what the text depends on (the columns, the caller's scope, a
+ * list's length), never a value that is a parameter — and named by its digest, so that rawStatement
+ * prepares it once per connection. For the per-request reads whose building by drizzle cost more than
+ * their rows. At most MAX_STATEMENTS keys are kept (the oldest goes first).
+ */
+export function cachedStatement(key: string, build: () => SQL): CachedStatement {
+  let statement = STATEMENTS.get(key);
+  if (!statement) {
+    const prepared = preparedText(build);
+    const text = prepared.text;
+    statement = { text, name: `q_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`, params: prepared.params };
+    if (STATEMENTS.size >= MAX_STATEMENTS) STATEMENTS.delete(STATEMENTS.keys().next().value!);
+    STATEMENTS.set(key, statement);
+  }
+  return statement;
 }

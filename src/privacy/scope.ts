@@ -21,6 +21,22 @@ export type RecordScope =
   /** Nothing reachable; its grant withholds everything should a row ever slip through. */
   | { readonly kind: "NONE"; readonly grant: Grant };
 
+/** What a scope's SQL condition depends on (its grant aside): a key for statement texts built once per scope. */
+export function scopeKey(scope: RecordScope): string {
+  switch (scope.kind) {
+    case "AREA":
+      return `AREA:${scope.areaPrefix}`;
+    case "HOUSEHOLD":
+      return `HOUSEHOLD:${scope.householdId}`;
+    case "GRANTED":
+      return `GRANTED:${scope.orgId}`;
+    case "PUBLISHED":
+      return `PUBLISHED:${scope.areaPrefix}:${scope.orgId}`;
+    case "NONE":
+      return "NONE";
+  }
+}
+
 /** Bodies that act on household records under jurisdiction within their remit. */
 export const JURISDICTION_KINDS: ReadonlySet<OrgKind> = new Set<OrgKind>([
   "CIVIL_AFFAIRS",

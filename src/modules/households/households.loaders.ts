@@ -1,14 +1,14 @@
 import type DataLoader from "dataloader";
-import { and, inArray, sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { columnsFor, plainColumns, rawRows, selectList, type ReadColumn } from "../../db/raw-rows.js";
+import { cachedStatement, columnsFor, plainColumns, rawStatement, selectList, type CachedStatement, type ReadColumn } from "../../db/raw-rows.js";
 import type { HouseholdSource, PersonSource } from "./households.policy.js";
 import type { SelectedFields } from "../../privacy/project.js";
 import type { Database } from "../../db/client.js";
 import { FairLoader } from "../../shared/fair-loader.js";
 import type { Lane } from "../../shared/turns.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
-import type { RecordScope } from "../../privacy/scope.js";
+import { scopeKey, type RecordScope } from "../../privacy/scope.js";
 import { households, persons, type HouseholdReadRow, type PersonReadRow } from "./households.table.js";
 
 // Per-request loaders. `householdById` re-checks the caller's record scope (a case or a need does not
@@ -69,29 +69,33 @@ export function createHouseholdLoaders(
   selects: SelectedFields = EVERYTHING,
 ): HouseholdLoaders {
   const inScope = scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id });
-  // The operation is known by the first batch, and fixed for the request: columns decided once.
-  let householdSelect: SQL | undefined;
-  let personSelect: SQL | undefined;
+  // The operation is known by the first batch, and fixed for the request: columns decided once; each
+  // statement's text is built once per column set and scope (an id list is one array parameter).
+  let householdRead: CachedStatement | undefined;
+  let personRead: CachedStatement | undefined;
+  const idList = sql.placeholder("ids");
   return {
-    householdById: new FairLoader(async (ids) => {
-      const rows = await rawRows<HouseholdReadRow>(
-        db,
-        sql`select ${(householdSelect ??= selectList(householdColumns(selects)))} from ${households} where ${and(inArray(households.id, [...ids]), inScope)}`,
-      );
+    householdById: new FairLoader(async (keys) => {
+      householdRead ??= (() => {
+        const columns = householdColumns(selects);
+        return cachedStatement(`households:${Object.keys(columns).join(",")}:${scopeKey(scope)}`, () => sql`select ${selectList(columns)} from ${households} where ${households.id} = any(${idList}::uuid[]) and ${inScope}`);
+      })();
+      const rows = await rawStatement<HouseholdReadRow>(db, householdRead.text, householdRead.params({ ids: [...keys] }), householdRead.name);
       const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
+      return keys.map((id) => byId.get(id) ?? null);
     }, lane),
-    membersByHouseholdId: new FairLoader(async (ids) => {
-      const rows = await rawRows<PersonReadRow>(
-        db,
-        sql`select ${(personSelect ??= selectList(personColumns(selects)))} from ${persons} where ${inArray(persons.householdId, [...ids])} order by ${persons.birthDate}, ${persons.id}`,
-      );
-      const byHousehold = new Map<string, PersonReadRow[]>(ids.map((id) => [id, []]));
+    membersByHouseholdId: new FairLoader(async (keys) => {
+      personRead ??= (() => {
+        const columns = personColumns(selects);
+        return cachedStatement(`persons:${Object.keys(columns).join(",")}`, () => sql`select ${selectList(columns)} from ${persons} where ${persons.householdId} = any(${idList}::uuid[]) order by ${persons.birthDate}, ${persons.id}`);
+      })();
+      const rows = await rawStatement<PersonReadRow>(db, personRead.text, personRead.params({ ids: [...keys] }), personRead.name);
+      const byHousehold = new Map<string, PersonReadRow[]>(keys.map((id) => [id, []]));
       for (const row of rows) byHousehold.get(row.householdId)?.push(row);
       for (const members of byHousehold.values()) {
         members.sort((a, b) => RELATION_ORDER.indexOf(a.relationToHead) - RELATION_ORDER.indexOf(b.relationToHead));
       }
-      return ids.map((id) => byHousehold.get(id) ?? []);
+      return keys.map((id) => byHousehold.get(id) ?? []);
     }, lane),
   };
 }
