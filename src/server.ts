@@ -76,7 +76,7 @@ export interface HubOptions {
 const MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER = 20;
 const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
-/** How often the hub chains change-log entries no mutation's own pass took (a failed pass's, a CLI's). */
+/** How often the hub retries chaining change-log entries after a failed pass. */
 const CHANGE_LOG_SWEEP_MS = 5_000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** Codes graphql-js and Apollo give to the caller's own mistakes; they pass through unmasked. */
@@ -237,11 +237,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const httpConfig = options.http ?? { behindTls: false, corsOrigins: [] };
   const accessLog = new AccessLogWriter(db, options.cipher.auditKey);
   // Mutations commit their change-log entries as pending; this chains them (src/audit/change-log-sequencer.ts):
-  // after each mutation, before its response, and every few seconds for whatever a failed pass or a
-  // CLI left (and once now, for what was pending when the hub last stopped).
+  // after each mutation, before its response; once now, for what was pending when the hub last stopped
+  // (or a CLI left); and every few seconds while a pass has failed.
   const changeLog = new ChangeLogSequencer(db.db, options.cipher.auditKey, logger);
   void changeLog.flush();
-  const changeLogSweep = setInterval(() => void changeLog.flush(), CHANGE_LOG_SWEEP_MS);
+  const changeLogSweep = setInterval(() => void changeLog.retry(), CHANGE_LOG_SWEEP_MS);
   changeLogSweep.unref();
   const events = options.events ?? new HubEvents();
   const idempotency = new IdempotentMutations({
@@ -526,12 +526,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         });
         httpServer.closeIdleConnections();
       });
-      // Every request has ended and written its access entry: the final checkpoint covers them all.
+      // Every request has ended: its change-log entries chained, and (below) its access entry written,
+      // before the final checkpoint, which covers them all.
+      clearInterval(changeLogSweep);
+      await changeLog.flush();
       await options.checkpoints?.schedule.stop();
       await apollo.stop();
       await idempotency.stop();
-      clearInterval(changeLogSweep);
-      await changeLog.flush();
     }
   }
 }

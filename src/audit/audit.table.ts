@@ -56,22 +56,27 @@ export const accessLog = pgTable(
   ],
 );
 
+/** A change entry's content: the columns change_log chains and change_log_pending holds until then. */
+const changeContentColumns = () => ({
+  at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+  requestId: varchar("request_id", { length: 64 }).notNull(),
+  subject: text("subject").notNull(),
+  orgCode: varchar("org_code", { length: 64 }).notNull(),
+  role: varchar("role", { length: 32 }).notNull(),
+  entityType: varchar("entity_type", { length: 32 }).notNull(),
+  entityId: text("entity_id").notNull(),
+  householdId: uuid("household_id"),
+  field: text("field").notNull(),
+  /** Sensitive values are never stored here in clear: see audit/change-log.ts. */
+  oldValue: text("old_value"),
+  newValue: text("new_value"),
+});
+
 export const changeLog = pgTable(
   "change_log",
   {
     seq: bigint("seq", { mode: "number" }).primaryKey(),
-    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
-    requestId: varchar("request_id", { length: 64 }).notNull(),
-    subject: text("subject").notNull(),
-    orgCode: varchar("org_code", { length: 64 }).notNull(),
-    role: varchar("role", { length: 32 }).notNull(),
-    entityType: varchar("entity_type", { length: 32 }).notNull(),
-    entityId: text("entity_id").notNull(),
-    householdId: uuid("household_id"),
-    field: text("field").notNull(),
-    /** Sensitive values are never stored here in clear: see audit/change-log.ts. */
-    oldValue: text("old_value"),
-    newValue: text("new_value"),
+    ...changeContentColumns(),
     prevHash: varchar("prev_hash", { length: 64 }).notNull(),
     hash: varchar("hash", { length: 64 }).notNull(),
   },
@@ -86,17 +91,7 @@ export const changeLog = pgTable(
  */
 export const changeLogPending = pgTable("change_log_pending", {
   id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-  at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
-  requestId: varchar("request_id", { length: 64 }).notNull(),
-  subject: text("subject").notNull(),
-  orgCode: varchar("org_code", { length: 64 }).notNull(),
-  role: varchar("role", { length: 32 }).notNull(),
-  entityType: varchar("entity_type", { length: 32 }).notNull(),
-  entityId: text("entity_id").notNull(),
-  householdId: uuid("household_id"),
-  field: text("field").notNull(),
-  oldValue: text("old_value"),
-  newValue: text("new_value"),
+  ...changeContentColumns(),
 });
 
 export type AccessLogRow = typeof accessLog.$inferSelect;

@@ -62,14 +62,16 @@ export interface SequencerLogger {
  * The hub's sequencer: flush() chains what is pending. Callers that arrive while a batch is being
  * written share the next one (group commit: under load one transaction chains many requests'
  * entries). flush() never rejects: the change it follows has committed whatever happens here, and a
- * failed batch changed nothing — its entries stay pending for the next flush (the server's periodic
- * one, or the next mutation's).
+ * failed batch changed nothing — its entries stay pending for the next flush (the next mutation's, or
+ * the server's periodic retry()).
  */
 export class ChangeLogSequencer {
   /** The pass in progress. */
   private current: Promise<void> | null = null;
   /** The pass after it, shared by every flush() since the current one started. */
   private queued: Promise<void> | null = null;
+  /** The last pass failed: entries may be waiting that no mutation's flush will come for. */
+  private failed = false;
 
   constructor(
     private readonly db: Database,
@@ -89,11 +91,19 @@ export class ChangeLogSequencer {
     return this.start();
   }
 
+  /** A flush only if the last pass failed (the server's periodic retry: an idle hub sends no statement). */
+  retry(): Promise<void> {
+    return this.failed ? this.flush() : Promise.resolve();
+  }
+
   private start(): Promise<void> {
     const pass: Promise<void> = sequencePendingChanges(this.db, this.key)
       .then(
-        () => undefined,
+        () => {
+          this.failed = false;
+        },
         (err: unknown) => {
+          this.failed = true;
           // No value of an entry in the log line (they may be personal data): the error's kind only.
           this.logger.error({ err: { type: (err as Error)?.name, code: (err as { code?: string })?.code } }, "change log: pending entries not chained (retried at the next flush)");
         },
