@@ -42,11 +42,25 @@ describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
   it("lists 50 cases with household and members in the same few statements as 5 cases", async () => {
     const small = await statementsFor(5);
     const large = await statementsFor(50);
-    // page + total + households batch + members batch
-    expect(large.data).toBe(4);
+    // page + total + households batch (their members read with them)
+    expect(large.data).toBe(3);
     // The fast path: the chain head is cached, so the entry is one INSERT — no lock, no head read.
     expect(large.audit).toEqual(['insert into "access_log"']);
     expect(small).toEqual(large);
+  });
+
+  it("a household batch that reads members primes the members loader with the rows the loader's own read gives", async () => {
+    const rows = await t.db.db.select({ id: households.id }).from(households).orderBy(households.householdNo).limit(6);
+    // Everything selected (no operation): households' members among it.
+    const loaders = createHouseholdLoaders(t.db.db, DISTRICT);
+    t.statements.length = 0;
+    await Promise.all(rows.map((r) => loaders.householdById.load(r.id)));
+    const primed = await Promise.all(rows.map((r) => loaders.membersByHouseholdId.load(r.id)));
+    expect(t.statements).toHaveLength(1);
+    const own = createHouseholdLoaders(t.db.db, DISTRICT);
+    const read = await Promise.all(rows.map((r) => own.membersByHouseholdId.load(r.id)));
+    expect(read.some((members) => members.length > 1)).toBe(true);
+    expect(primed).toEqual(read);
   });
 
   it("loads N households' members with one query, in key order, empty for unknown keys", async () => {

@@ -70,32 +70,58 @@ export function createHouseholdLoaders(
 ): HouseholdLoaders {
   const inScope = scopeCondition(scope, { areaCode: households.areaCode, householdId: households.id });
   // The operation is known by the first batch, and fixed for the request: columns decided once; each
-  // statement's text is built once per column set and scope (an id list is one array parameter).
-  let householdRead: CachedStatement | undefined;
+  // statement's text is built once per column set and scope (an id list is one array parameter). When
+  // the operation shows households' members, the household batch reads them too (one statement, not
+  // two) and primes membersByHouseholdId with them.
+  let householdRead: { statement: CachedStatement; withMembers: boolean } | undefined;
   let personRead: CachedStatement | undefined;
   const idList = sql.placeholder("ids");
-  return {
-    householdById: new FairLoader(async (keys) => {
-      householdRead ??= (() => {
-        const columns = householdColumns(selects);
-        return cachedStatement(`households:${Object.keys(columns).join(",")}:${scopeKey(scope)}`, () => sql`select ${selectList(columns)} from ${households} where ${households.id} = any(${idList}::uuid[]) and ${inScope}`);
-      })();
-      const rows = await rawStatement<HouseholdReadRow>(db, householdRead.text, householdRead.params({ ids: [...keys] }), householdRead.name);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return keys.map((id) => byId.get(id) ?? null);
-    }, lane),
-    membersByHouseholdId: new FairLoader(async (keys) => {
-      personRead ??= (() => {
-        const columns = personColumns(selects);
-        return cachedStatement(`persons:${Object.keys(columns).join(",")}`, () => sql`select ${selectList(columns)} from ${persons} where ${persons.householdId} = any(${idList}::uuid[]) order by ${persons.birthDate}, ${persons.id}`);
-      })();
-      const rows = await rawStatement<PersonReadRow>(db, personRead.text, personRead.params({ ids: [...keys] }), personRead.name);
-      const byHousehold = new Map<string, PersonReadRow[]>(keys.map((id) => [id, []]));
-      for (const row of rows) byHousehold.get(row.householdId)?.push(row);
-      for (const members of byHousehold.values()) {
-        members.sort((a, b) => RELATION_ORDER.indexOf(a.relationToHead) - RELATION_ORDER.indexOf(b.relationToHead));
+  const membersByHouseholdId = new FairLoader<string, readonly PersonReadRow[]>(async (keys) => {
+    personRead ??= (() => {
+      const columns = personColumns(selects);
+      return cachedStatement(`persons:${Object.keys(columns).join(",")}`, () => sql`select ${selectList(columns)} from ${persons} where ${persons.householdId} = any(${idList}::uuid[]) order by ${persons.birthDate}, ${persons.id}`);
+    })();
+    const rows = await rawStatement<PersonReadRow>(db, personRead.text, personRead.params({ ids: [...keys] }), personRead.name);
+    const byHousehold = new Map<string, PersonReadRow[]>(keys.map((id) => [id, []]));
+    for (const row of rows) byHousehold.get(row.householdId)?.push(row);
+    return keys.map((id) => inRelationOrder(byHousehold.get(id) ?? []));
+  }, lane);
+  const householdById = new FairLoader<string, HouseholdReadRow | null>(async (keys) => {
+    householdRead ??= (() => {
+      const columns = householdColumns(selects);
+      const withMembers = selects("Household", "members");
+      const members = withMembers ? personColumns(selects) : null;
+      const statement = cachedStatement(`households:${Object.keys(columns).join(",")}:${members ? Object.keys(members).join(",") : "-"}:${scopeKey(scope)}`, () => {
+        // json_build_object gives each plain column's driver value (text, integer, boolean, a date as
+        // its ISO text) as the driver would: the same rows as membersByHouseholdId's own read.
+        const membersJson = members
+          ? sql`, (select coalesce(json_agg(json_build_object(${sql.join(
+              Object.entries(members).map(([property, column]) => sql`${sql.raw(`'${property}'`)}, ${column}`),
+              sql`, `,
+            )}) order by ${persons.birthDate}, ${persons.id}), '[]'::json) from ${persons} where ${persons.householdId} = ${households.id}) as "${sql.raw(MEMBERS)}"`
+          : sql``;
+        return sql`select ${selectList(columns)}${membersJson} from ${households} where ${households.id} = any(${idList}::uuid[]) and ${inScope}`;
+      });
+      return { statement, withMembers };
+    })();
+    const { statement, withMembers } = householdRead;
+    const rows = await rawStatement<HouseholdReadRow & { [MEMBERS]?: PersonReadRow[] }>(db, statement.text, statement.params({ ids: [...keys] }), statement.name);
+    const byId = new Map<string, HouseholdReadRow>();
+    for (const row of rows) {
+      if (withMembers) {
+        membersByHouseholdId.prime(row.id, inRelationOrder(row[MEMBERS] ?? []));
+        delete row[MEMBERS];
       }
-      return keys.map((id) => byHousehold.get(id) ?? []);
-    }, lane),
-  };
+      byId.set(row.id, row);
+    }
+    return keys.map((id) => byId.get(id) ?? null);
+  }, lane);
+  return { householdById, membersByHouseholdId };
+}
+
+/** The column the household batch carries its members in (removed before the row is handed on). */
+const MEMBERS = "__members";
+
+function inRelationOrder(members: PersonReadRow[]): PersonReadRow[] {
+  return members.sort((a, b) => RELATION_ORDER.indexOf(a.relationToHead) - RELATION_ORDER.indexOf(b.relationToHead));
 }
