@@ -32,20 +32,25 @@ export async function keysetPage<T extends PgTable, R = T["$inferSelect"]>(args:
   columns?: Record<string, ReadColumn>;
   /**
    * What `where`'s text and values depend on (the caller's scope, the filter's values): with `columns`,
-   * the page's statement is built once per key (and column set, and first page or not) and prepared
-   * once per connection; the cursor and the limit are its parameters.
+   * the page's statement is built once per key (and column set, and first page or not); the cursor and
+   * the limit are its parameters. `named`: the key is one of few (no filter value, an organization's
+   * scope), so the statement is prepared once per connection.
    */
-  statementKey?: string;
+  statementKey?: { readonly key: string; readonly named: boolean };
 }): Promise<{ rows: R[]; totalCount: LazyCount }> {
   const { db, table, key, page } = args;
   const where = typeof args.where === "function" ? args.where : () => args.where as SQL | undefined;
   let rows: R[];
   if (args.columns && args.statementKey) {
     const columns = args.columns;
-    const statement = cachedStatement(`page:${args.statementKey}:${Object.keys(columns).join(",")}:${page.afterKey ? "after" : "first"}`, () => {
-      const condition = and(where(), page.afterKey ? gt(key, sql.placeholder("after")) : undefined);
-      return sql`select ${selectList(columns)} from ${table} ${condition ? sql`where ${condition} ` : sql``}order by ${key} asc limit ${sql.placeholder("limit")}`;
-    });
+    const statement = cachedStatement(
+      `page:${args.statementKey.key}:${Object.keys(columns).join(",")}:${page.afterKey ? "after" : "first"}`,
+      () => {
+        const condition = and(where(), page.afterKey ? gt(key, sql.placeholder("after")) : undefined);
+        return sql`select ${selectList(columns)} from ${table} ${condition ? sql`where ${condition} ` : sql``}order by ${key} asc limit ${sql.placeholder("limit")}`;
+      },
+      { named: args.statementKey.named },
+    );
     rows = await rawStatement<R>(db, statement.text, statement.params({ after: page.afterKey, limit: page.limit + 1 }), statement.name);
   } else {
     const condition = and(where(), page.afterKey ? gt(key, page.afterKey) : undefined);
@@ -58,6 +63,12 @@ export async function keysetPage<T extends PgTable, R = T["$inferSelect"]>(args:
     return total?.n ?? 0;
   });
   return { rows, totalCount };
+}
+
+/** A list's statement key (keysetPage's `statementKey`): its scope and filter; named only without a filter value in a scope of few. */
+export function pageStatementKey(list: string, scope: { readonly key: string; readonly few: boolean }, filter: object): { key: string; named: boolean } {
+  const unfiltered = Object.values(filter).every((v) => v == null);
+  return { key: `${list}:${scope.key}:${JSON.stringify(filter)}`, named: unfiltered && scope.few };
 }
 
 /** Natural keys used as cursors (`QXH-000001`, `QXC-2026-000001` …). */

@@ -141,8 +141,12 @@ export function preparedText(build: () => SQL): PreparedText {
 }
 
 export interface CachedStatement extends PreparedText {
-  /** A name for the text (a digest of it): the statement is prepared once per connection under it. */
-  readonly name: string;
+  /**
+   * A name for the text (a digest of it) when its key is one of a bounded set: the statement is then
+   * prepared once per connection under it. Undefined for keys that carry a caller's values (a filter, a
+   * household): each named statement stays prepared on every connection, and those would pile up.
+   */
+  readonly name: string | undefined;
 }
 
 const STATEMENTS = new Map<string, CachedStatement>();
@@ -150,16 +154,17 @@ const MAX_STATEMENTS = 512;
 
 /**
  * A statement's text built once per `key` — what the text depends on (the columns, the caller's scope, a
- * list's length), never a value that is a parameter — and named by its digest, so that rawStatement
- * prepares it once per connection. For the per-request reads whose building by drizzle cost more than
- * their rows. At most MAX_STATEMENTS keys are kept (the oldest goes first).
+ * list's length), never a value that is a parameter — and, when `named` (the key's variants are
+ * bounded: column sets, organizations), named by its digest, so that rawStatement prepares it once per
+ * connection. For the per-request reads whose building by drizzle cost more than their rows. At most
+ * MAX_STATEMENTS keys are kept (the oldest goes first).
  */
-export function cachedStatement(key: string, build: () => SQL): CachedStatement {
+export function cachedStatement(key: string, build: () => SQL, options: { readonly named: boolean } = { named: true }): CachedStatement {
   let statement = STATEMENTS.get(key);
   if (!statement) {
     const prepared = preparedText(build);
     const text = prepared.text;
-    statement = { text, name: `q_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`, params: prepared.params };
+    statement = { text, name: options.named ? `q_${createHash("sha256").update(text).digest("hex").slice(0, 24)}` : undefined, params: prepared.params };
     if (STATEMENTS.size >= MAX_STATEMENTS) STATEMENTS.delete(STATEMENTS.keys().next().value!);
     STATEMENTS.set(key, statement);
   }

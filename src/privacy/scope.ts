@@ -21,6 +21,14 @@ export type RecordScope =
   /** Nothing reachable; its grant withholds everything should a row ever slip through. */
   | { readonly kind: "NONE"; readonly grant: Grant };
 
+/**
+ * Whether a district has few scopes of this kind (one per organization, area): statements built for it
+ * may be prepared on every connection. A HOUSEHOLD scope is one per resident household.
+ */
+export function fewScopesOfKind(scope: RecordScope): boolean {
+  return scope.kind !== "HOUSEHOLD";
+}
+
 /** What a scope's SQL condition depends on (its grant aside): a key for statement texts built once per scope. */
 export function scopeKey(scope: RecordScope): string {
   switch (scope.kind) {

@@ -2,7 +2,8 @@ import { asc, getTableColumns, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { viewColumns } from "../../src/db/columns.js";
-import { plainColumns, rawRows, RawColumnError, selectList } from "../../src/db/raw-rows.js";
+import { pageStatementKey } from "../../src/db/paging.js";
+import { cachedStatement, plainColumns, rawRows, RawColumnError, selectList } from "../../src/db/raw-rows.js";
 import { seedDemoDistrict } from "../../src/demo/seed.js";
 import { cases } from "../../src/modules/cases/cases.table.js";
 import { households, persons } from "../../src/modules/households/households.table.js";
@@ -51,5 +52,28 @@ describe.each(databaseKinds())("raw rows on %s", (kind) => {
 
   it("refuses a column whose value drizzle would map (a timestamp)", () => {
     expect(() => plainColumns({ createdAt: households.createdAt })).toThrow(RawColumnError);
+  });
+});
+
+describe("statement texts built once", () => {
+  it("builds a key's text once; names (prepares on every connection) only a key of a bounded set", () => {
+    let built = 0;
+    const build = () => {
+      built += 1;
+      return sql`select ${households.id} from ${households} where ${households.id} = any(${sql.placeholder("ids")}::uuid[])`;
+    };
+    const first = cachedStatement("raw-rows-test:named", build);
+    expect(cachedStatement("raw-rows-test:named", build)).toBe(first);
+    expect(built).toBe(1);
+    expect(first.name).toMatch(/^q_[0-9a-f]{24}$/);
+    expect(first.params({ ids: ["a"] })).toEqual([["a"]]);
+    // A caller's values in the key (a filter, a household): the text is cached, never named.
+    expect(cachedStatement("raw-rows-test:per-caller", build, { named: false }).name).toBeUndefined();
+  });
+
+  it("names a list's page statement only without a filter value and in a scope of few", () => {
+    expect(pageStatementKey("cases", { key: "AREA:130104001", few: true }, { areaCode: null, type: undefined })).toEqual({ key: 'cases:AREA:130104001:{"areaCode":null}', named: true });
+    expect(pageStatementKey("cases", { key: "AREA:130104001", few: true }, { areaCode: "130104001002" }).named).toBe(false);
+    expect(pageStatementKey("households", { key: "HOUSEHOLD:h1", few: false }, {}).named).toBe(false);
   });
 });

@@ -3,9 +3,9 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import { viewColumns } from "../../db/columns.js";
 import { columnsFor, plainColumns } from "../../db/raw-rows.js";
-import { keysetPage, type LazyCount } from "../../db/paging.js";
+import { keysetPage, pageStatementKey, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
-import { scopeKey, type RecordScope } from "../../privacy/scope.js";
+import { fewScopesOfKind, scopeKey, type RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { AssistanceType, CaseStatus } from "./cases.enums.js";
 import type { CaseSource } from "./cases.policy.js";
@@ -56,7 +56,7 @@ export class CaseRepository {
 
   page(filter: CaseFilter, page: PageRequest): Promise<{ rows: CaseReadRow[]; totalCount: LazyCount }> {
     const columns = columnsFor("Case", CASE_ALWAYS, CASE_BY_FIELD, this.selects);
-    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: () => this.where(filter), page, columns, statementKey: `cases:${scopeKey(this.scope)}:${JSON.stringify(filter)}` });
+    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("cases", { key: scopeKey(this.scope), few: fewScopesOfKind(this.scope) }, filter) });
   }
 
   async findById(id: string): Promise<CaseReadRow | null> {

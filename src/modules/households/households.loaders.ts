@@ -8,7 +8,7 @@ import type { Database } from "../../db/client.js";
 import { FairLoader } from "../../shared/fair-loader.js";
 import type { Lane } from "../../shared/turns.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
-import { scopeKey, type RecordScope } from "../../privacy/scope.js";
+import { fewScopesOfKind, scopeKey, type RecordScope } from "../../privacy/scope.js";
 import { households, persons, type HouseholdReadRow, type PersonReadRow } from "./households.table.js";
 
 // Per-request loaders. `householdById` re-checks the caller's record scope (a case or a need does not
@@ -101,7 +101,7 @@ export function createHouseholdLoaders(
             )}) order by ${persons.birthDate}, ${persons.id}), '[]'::json) from ${persons} where ${persons.householdId} = ${households.id}) as "${sql.raw(MEMBERS)}"`
           : sql``;
         return sql`select ${selectList(columns)}${membersJson} from ${households} where ${households.id} = any(${idList}::uuid[]) and ${inScope}`;
-      });
+      }, { named: fewScopesOfKind(scope) });
       return { statement, withMembers };
     })();
     const { statement, withMembers } = householdRead;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { keysetPage, type LazyCount } from "../../db/paging.js";
+import { keysetPage, pageStatementKey, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
-import { scopeKey, type RecordScope } from "../../privacy/scope.js";
+import { fewScopesOfKind, scopeKey, type RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { FieldCipher } from "../../privacy/crypto.js";
 import { sealHousehold, sealPerson } from "./households.records.js";
@@ -37,7 +37,7 @@ export class HouseholdRepository {
   /** One page ordered by household number (always read: it is the cursor), plus the total in scope. */
   page(filter: HouseholdFilter, page: PageRequest): Promise<{ rows: Array<HouseholdReadRow & { householdNo: string }>; totalCount: LazyCount }> {
     const columns = { ...householdColumns(this.selects), householdNo: households.householdNo };
-    return keysetPage({ db: this.db, table: households, key: households.householdNo, where: () => this.where(filter), page, columns, statementKey: `households:${scopeKey(this.scope)}:${JSON.stringify(filter)}` });
+    return keysetPage({ db: this.db, table: households, key: households.householdNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("households", { key: scopeKey(this.scope), few: fewScopesOfKind(this.scope) }, filter) });
   }
 
   async findById(id: string): Promise<HouseholdRow | null> {

@@ -3,9 +3,9 @@ import type { Database } from "../../db/client.js";
 import { viewColumns } from "../../db/columns.js";
 import { columnsFor, plainColumns, type ReadColumn } from "../../db/raw-rows.js";
 import { governmentCoverSql, governmentCoverTypesSql, openToCharitySql } from "./needs.coverage.js";
-import { keysetPage, type LazyCount } from "../../db/paging.js";
+import { keysetPage, pageStatementKey, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
-import { scopeKey, type RecordScope } from "../../privacy/scope.js";
+import { fewScopesOfKind, scopeKey, type RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
 import type { NeedCategory, NeedStatus, NeedUrgency } from "./needs.enums.js";
 import { NEED_CATALOGUE, type NeedSource } from "./needs.policy.js";
@@ -91,7 +91,7 @@ export class NeedRepository {
     const columns = columnsFor("Need", NEED_ALWAYS, NEED_BY_FIELD, (entity, field) =>
       selects(entity, field) || (PER_ITEM_FIELDS.has(field) && selects(entity, "redactions")),
     );
-    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: () => this.where(filter), page, columns, statementKey: `needs:${scopeKey(this.scope)}:${JSON.stringify(filter)}` });
+    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("needs", { key: scopeKey(this.scope), few: fewScopesOfKind(this.scope) }, filter) });
   }
 
   async findById(id: string): Promise<NeedReadRow | null> {
