@@ -5,6 +5,7 @@ import type { AuthError } from "./auth/errors.js";
 import type { Principal } from "./auth/principal.js";
 import type { Database } from "./db/client.js";
 import type { AccessGrantRow } from "./modules/grants/grants.table.js";
+import type { EmbeddedRelation } from "./db/paging.js";
 import type { HouseholdReadRow, PersonReadRow } from "./modules/households/households.table.js";
 import type { OrganizationRow } from "./modules/organizations/organizations.table.js";
 import type { DataCategory } from "./privacy/categories.js";
@@ -26,6 +27,8 @@ export interface Loaders {
   /** Households in the caller's record scope; null outside it (nested relations re-check scope). */
   readonly householdById: DataLoader<string, HouseholdReadRow | null>;
   readonly membersByHouseholdId: DataLoader<string, readonly PersonReadRow[]>;
+  /** A list statement's column that reads its rows' households as householdById would, and primes it. */
+  readonly embedHouseholds: EmbeddedRelation;
   readonly organizationById: DataLoader<string, OrganizationRow | null>;
   /** The caller's organization's live grants, by household. */
   readonly grantsByHousehold: DataLoader<string, readonly AccessGrantRow[]>;

@@ -71,5 +71,27 @@ export function pageStatementKey(list: string, scope: { readonly key: string; re
   return { key: `${list}:${scope.key}:${JSON.stringify(filter)}`, named: unfiltered && scope.few };
 }
 
+/**
+ * A relation a list reads in its own statement (the rows' households, modules/households): one more
+ * column per row, which `prime` hands to the request's loaders (removing it from the rows), so that the
+ * relation's loader sends nothing.
+ */
+export interface EmbeddedRelation {
+  /** What the column's text depends on (its columns, the caller's scope): part of the list statement's key. */
+  readonly key: string;
+  /** The column, for the list's foreign-key column. */
+  column(foreignKey: AnyPgColumn): SQL;
+  /** Primes the loaders with each row's related record (null where the caller may not see it) and removes the column. */
+  prime(rows: ReadonlyArray<object>): void;
+}
+
+/** The property a row's embedded household arrives under. */
+export const EMBEDDED_HOUSEHOLD_COLUMN = "__household";
+
+/** A page's columns plus, when the operation shows the rows' households, the column that carries them. */
+export function withHouseholds(columns: Record<string, ReadColumn>, households: EmbeddedRelation | null, householdId: AnyPgColumn): Record<string, ReadColumn> {
+  return households ? { ...columns, [EMBEDDED_HOUSEHOLD_COLUMN]: households.column(householdId) } : columns;
+}
+
 /** Natural keys used as cursors (`QXH-000001`, `QXC-2026-000001` …). */
 export const NATURAL_KEY = /^[A-Z0-9-]{1,32}$/;

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { households } from "../../src/db/schema.js";
+import { eq, inArray } from "drizzle-orm";
+import { EMBEDDED_HOUSEHOLD_COLUMN } from "../../src/db/paging.js";
+import { cases, households } from "../../src/db/schema.js";
 import { createHouseholdLoaders } from "../../src/modules/households/index.js";
 import { JURISDICTION_GRANT, type RecordScope } from "../../src/privacy/scope.js";
 
@@ -42,8 +44,8 @@ describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
   it("lists 50 cases with household and members in the same few statements as 5 cases", async () => {
     const small = await statementsFor(5);
     const large = await statementsFor(50);
-    // page + total + households batch (their members read with them)
-    expect(large.data).toBe(3);
+    // page (its households and their members read with it) + total
+    expect(large.data).toBe(2);
     // The fast path: the chain head is cached, so the entry is one INSERT — no lock, no head read.
     expect(large.audit).toEqual(['insert into "access_log"']);
     expect(small).toEqual(large);
@@ -61,6 +63,38 @@ describe.each(databaseKinds())("SQL round trips per request on %s", (kind) => {
     const read = await Promise.all(rows.map((r) => own.membersByHouseholdId.load(r.id)));
     expect(read.some((members) => members.length > 1)).toBe(true);
     expect(primed).toEqual(read);
+  });
+
+  it("a list that reads its rows' households primes both loaders with the rows their own reads give, null outside the scope", async () => {
+    const list = await t.db.db.select({ id: cases.id, householdId: cases.householdId, areaCode: cases.areaCode }).from(cases).orderBy(cases.caseNo);
+    const dongfeng = list.filter((r) => r.areaCode.startsWith("130104001")).slice(0, 4);
+    const heping = list.filter((r) => r.areaCode.startsWith("130104002")).slice(0, 2);
+    const scope: RecordScope = { kind: "AREA", areaPrefix: "130104001", grant: JURISDICTION_GRANT };
+    // The cases (district-wide) carry their households as a Dongfeng caller's household loader reads them.
+    const loaders = createHouseholdLoaders(t.db.db, scope);
+    const embedding = loaders.embedHouseholds;
+    const ids = [...dongfeng, ...heping].map((r) => r.id);
+    const rows = await t.db.db
+      .select({ householdId: cases.householdId, areaCode: households.areaCode, [EMBEDDED_HOUSEHOLD_COLUMN]: embedding.column(cases.householdId) })
+      .from(cases)
+      .innerJoin(households, eq(households.id, cases.householdId))
+      .where(inArray(cases.id, ids));
+    embedding.prime(rows);
+    expect(rows.every((r) => !(EMBEDDED_HOUSEHOLD_COLUMN in r))).toBe(true);
+    t.statements.length = 0;
+    const householdIds = rows.map((r) => r.householdId);
+    const primed = await loaders.householdById.loadMany(householdIds);
+    const primedMembers = await Promise.all(householdIds.filter((_, i) => primed[i]).map((id) => loaders.membersByHouseholdId.load(id)));
+    expect(t.statements).toEqual([]);
+    const own = createHouseholdLoaders(t.db.db, scope);
+    const read = await own.householdById.loadMany(householdIds);
+    const readMembers = await Promise.all(householdIds.filter((_, i) => read[i]).map((id) => own.membersByHouseholdId.load(id)));
+    expect(primed).toEqual(read);
+    expect(primedMembers).toEqual(readMembers);
+    // Heping's households are outside a Dongfeng caller's scope: null, as the loader's own read says.
+    expect(primed.map((h) => h === null)).toEqual(rows.map((r) => !r.areaCode.startsWith("130104001")));
+    expect(primed.filter((h) => h === null).length).toBeGreaterThan(0);
+    expect(readMembers.some((m) => m.length > 1)).toBe(true);
   });
 
   it("loads N households' members with one query, in key order, empty for unknown keys", async () => {

@@ -3,7 +3,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import { viewColumns } from "../../db/columns.js";
 import { columnsFor, plainColumns } from "../../db/raw-rows.js";
-import { keysetPage, pageStatementKey, type LazyCount } from "../../db/paging.js";
+import { keysetPage, pageStatementKey, withHouseholds, type EmbeddedRelation, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import { fewScopesOfKind, scopeKey, type RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
@@ -54,9 +54,11 @@ export class CaseRepository {
     );
   }
 
-  page(filter: CaseFilter, page: PageRequest): Promise<{ rows: CaseReadRow[]; totalCount: LazyCount }> {
-    const columns = columnsFor("Case", CASE_ALWAYS, CASE_BY_FIELD, this.selects);
-    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("cases", { key: scopeKey(this.scope), few: fewScopesOfKind(this.scope) }, filter) });
+  /** One page by case number; with `households`, each row carries its household for the loaders (db/paging.ts EmbeddedRelation). */
+  page(filter: CaseFilter, page: PageRequest, households: EmbeddedRelation | null = null): Promise<{ rows: CaseReadRow[]; totalCount: LazyCount }> {
+    const columns = withHouseholds(columnsFor("Case", CASE_ALWAYS, CASE_BY_FIELD, this.selects), households, cases.householdId);
+    const scope = { key: `${scopeKey(this.scope)}${households ? `+${households.key}` : ""}`, few: fewScopesOfKind(this.scope) };
+    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("cases", scope, filter) });
   }
 
   async findById(id: string): Promise<CaseReadRow | null> {

@@ -20,6 +20,8 @@ export async function listCases(viewer: Viewer, args: { filter?: CaseFilter | nu
   if ((f.type != null || f.status != null) && !projector.canReadFully(CASE_CATALOGUE, "type", scope.grant)) {
     throw new CaseError("FILTER_OUTSIDE_REMIT", "filtering by assistance type or status is outside your remit", { field: "filter" });
   }
+  // The cases' households (and members) come in the page's own statement when the operation shows them.
+  const households = projector.selects("Case", "household") ? loaders.embedHouseholds : null;
   const { rows, totalCount } = await new CaseRepository(viewer.db, scope, (entity, field) => projector.selects(entity, field)).page(
     {
       areaCode: f.areaCode != null ? areaPrefixOrThrow(f.areaCode, "filter.areaCode") : null,
@@ -28,7 +30,9 @@ export async function listCases(viewer: Viewer, args: { filter?: CaseFilter | nu
       householdId: f.householdId != null ? uuidOrThrow(f.householdId, "filter.householdId") : null,
     },
     page,
+    households,
   );
+  households?.prime(rows);
   const grantOf = await grantResolver({ loaders, scope, householdIds: rows.map((r) => r.householdId) });
   return toPage({
     rows,

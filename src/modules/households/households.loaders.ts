@@ -1,6 +1,7 @@
 import type DataLoader from "dataloader";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { EMBEDDED_HOUSEHOLD_COLUMN as EMBEDDED_HOUSEHOLD, type EmbeddedRelation } from "../../db/paging.js";
 import { cachedStatement, columnsFor, plainColumns, rawStatement, selectList, type CachedStatement, type ReadColumn } from "../../db/raw-rows.js";
 import type { HouseholdSource, PersonSource } from "./households.policy.js";
 import type { SelectedFields } from "../../privacy/project.js";
@@ -21,7 +22,17 @@ export interface HouseholdLoaders {
   /** Households in the caller's record scope, by id; null outside it. */
   readonly householdById: DataLoader<string, HouseholdReadRow | null>;
   readonly membersByHouseholdId: DataLoader<string, readonly PersonReadRow[]>;
+  /** A list's statement reads its rows' households in the same statement, as householdById would. */
+  readonly embedHouseholds: HouseholdEmbedding;
 }
+
+/**
+ * A list whose operation shows its rows' households (a case's, a need's) reads them in its own
+ * statement: each row's household as the household batch reads it — the same columns, in the same
+ * record scope (null outside it), with its members when they are shown; `prime` hands them to
+ * householdById and membersByHouseholdId, which then send nothing.
+ */
+export type HouseholdEmbedding = EmbeddedRelation;
 
 // Columns by the view field that shows them; the keys (and what scope checks, the address mask and the
 // member order read) always.
@@ -73,7 +84,14 @@ export function createHouseholdLoaders(
   // statement's text is built once per column set and scope (an id list is one array parameter). When
   // the operation shows households' members, the household batch reads them too (one statement, not
   // two) and primes membersByHouseholdId with them.
-  let householdRead: { statement: CachedStatement; withMembers: boolean } | undefined;
+  let read: { household: Record<string, ReadColumn>; members: Record<string, ReadColumn> | null; key: string } | undefined;
+  const decided = () =>
+    (read ??= (() => {
+      const household = householdColumns(selects);
+      const members = selects("Household", "members") ? personColumns(selects) : null;
+      return { household, members, key: `${Object.keys(household).join(",")}:${members ? Object.keys(members).join(",") : "-"}:${scopeKey(scope)}` };
+    })());
+  let householdRead: CachedStatement | undefined;
   let personRead: CachedStatement | undefined;
   const idList = sql.placeholder("ids");
   const membersByHouseholdId = new FairLoader<string, readonly PersonReadRow[]>(async (keys) => {
@@ -86,37 +104,63 @@ export function createHouseholdLoaders(
     for (const row of rows) byHousehold.get(row.householdId)?.push(row);
     return keys.map((id) => inRelationOrder(byHousehold.get(id) ?? []));
   }, lane);
+  const primeMembers = (row: HouseholdReadRow & { [MEMBERS]?: PersonReadRow[] }) => {
+    if (MEMBERS in row) {
+      membersByHouseholdId.prime(row.id, inRelationOrder(row[MEMBERS] ?? []));
+      delete row[MEMBERS];
+    }
+  };
   const householdById = new FairLoader<string, HouseholdReadRow | null>(async (keys) => {
     householdRead ??= (() => {
-      const columns = householdColumns(selects);
-      const withMembers = selects("Household", "members");
-      const members = withMembers ? personColumns(selects) : null;
-      const statement = cachedStatement(`households:${Object.keys(columns).join(",")}:${members ? Object.keys(members).join(",") : "-"}:${scopeKey(scope)}`, () => {
-        // json_build_object gives each plain column's driver value (text, integer, boolean, a date as
-        // its ISO text) as the driver would: the same rows as membersByHouseholdId's own read.
-        const membersJson = members
-          ? sql`, (select coalesce(json_agg(json_build_object(${sql.join(
-              Object.entries(members).map(([property, column]) => sql`${sql.raw(`'${property}'`)}, ${column}`),
-              sql`, `,
-            )}) order by ${persons.birthDate}, ${persons.id}), '[]'::json) from ${persons} where ${persons.householdId} = ${households.id}) as "${sql.raw(MEMBERS)}"`
-          : sql``;
-        return sql`select ${selectList(columns)}${membersJson} from ${households} where ${households.id} = any(${idList}::uuid[]) and ${inScope}`;
-      }, { named: fewScopesOfKind(scope) });
-      return { statement, withMembers };
+      const { household, members, key } = decided();
+      return cachedStatement(`households:${key}`, () => sql`select ${selectList(household)}${members ? sql`, ${membersJson(members)} as "${sql.raw(MEMBERS)}"` : sql``} from ${households} where ${households.id} = any(${idList}::uuid[]) and ${inScope}`, { named: fewScopesOfKind(scope) });
     })();
-    const { statement, withMembers } = householdRead;
-    const rows = await rawStatement<HouseholdReadRow & { [MEMBERS]?: PersonReadRow[] }>(db, statement.text, statement.params({ ids: [...keys] }), statement.name);
+    const rows = await rawStatement<HouseholdReadRow & { [MEMBERS]?: PersonReadRow[] }>(db, householdRead.text, householdRead.params({ ids: [...keys] }), householdRead.name);
     const byId = new Map<string, HouseholdReadRow>();
     for (const row of rows) {
-      if (withMembers) {
-        membersByHouseholdId.prime(row.id, inRelationOrder(row[MEMBERS] ?? []));
-        delete row[MEMBERS];
-      }
+      primeMembers(row);
       byId.set(row.id, row);
     }
     return keys.map((id) => byId.get(id) ?? null);
   }, lane);
-  return { householdById, membersByHouseholdId };
+  const embedHouseholds: HouseholdEmbedding = {
+    get key() {
+      return decided().key;
+    },
+    column(householdId) {
+      const { household, members } = decided();
+      const fields = members ? { ...household, [MEMBERS]: membersJson(members) } : household;
+      return sql`(select ${jsonObject(fields)} from ${households} where ${households.id} = ${householdId} and ${inScope})`;
+    },
+    prime(rows) {
+      for (const row of rows) {
+        const carrier = row as unknown as { householdId: string; [EMBEDDED_HOUSEHOLD]?: (HouseholdReadRow & { [MEMBERS]?: PersonReadRow[] }) | null };
+        if (!(EMBEDDED_HOUSEHOLD in carrier)) continue;
+        const household = carrier[EMBEDDED_HOUSEHOLD] ?? null;
+        delete carrier[EMBEDDED_HOUSEHOLD];
+        if (!carrier.householdId) continue;
+        if (household) primeMembers(household);
+        householdById.prime(carrier.householdId, household);
+      }
+    },
+  };
+  return { householdById, membersByHouseholdId, embedHouseholds };
+}
+
+/**
+ * `json_build_object('property', column, …)`: each plain column's driver value (text, integer, boolean,
+ * a date as its ISO text, an array as a list) as the driver gives it — the same values as a row's.
+ */
+function jsonObject(columns: Record<string, ReadColumn>): SQL {
+  return sql`json_build_object(${sql.join(
+    Object.entries(columns).map(([property, column]) => sql`${sql.raw(`'${property}'`)}, ${column}`),
+    sql`, `,
+  )})`;
+}
+
+/** A household's members as a json list (the person batch's order; relation order is applied in JS). */
+function membersJson(members: Record<string, ReadColumn>): SQL {
+  return sql`(select coalesce(json_agg(${jsonObject(members)} order by ${persons.birthDate}, ${persons.id}), '[]'::json) from ${persons} where ${persons.householdId} = ${households.id})`;
 }
 
 /** The column the household batch carries its members in (removed before the row is handed on). */

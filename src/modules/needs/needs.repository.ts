@@ -3,7 +3,7 @@ import type { Database } from "../../db/client.js";
 import { viewColumns } from "../../db/columns.js";
 import { columnsFor, plainColumns, type ReadColumn } from "../../db/raw-rows.js";
 import { governmentCoverSql, governmentCoverTypesSql, openToCharitySql } from "./needs.coverage.js";
-import { keysetPage, pageStatementKey, type LazyCount } from "../../db/paging.js";
+import { keysetPage, pageStatementKey, withHouseholds, type EmbeddedRelation, type LazyCount } from "../../db/paging.js";
 import { scopeCondition } from "../../privacy/scope-sql.js";
 import { fewScopesOfKind, scopeKey, type RecordScope } from "../../privacy/scope.js";
 import type { PageRequest } from "../../shared/graphql/connection.js";
@@ -86,12 +86,15 @@ export class NeedRepository {
     );
   }
 
-  page(filter: NeedFilter, page: PageRequest): Promise<{ rows: NeedReadRow[]; totalCount: LazyCount }> {
+  /** One page by need number; with `households`, each row carries its household for the loaders (db/paging.ts EmbeddedRelation). */
+  page(filter: NeedFilter, page: PageRequest, households: EmbeddedRelation | null = null): Promise<{ rows: NeedReadRow[]; totalCount: LazyCount }> {
     const selects = this.selects;
-    const columns = columnsFor("Need", NEED_ALWAYS, NEED_BY_FIELD, (entity, field) =>
+    const own = columnsFor("Need", NEED_ALWAYS, NEED_BY_FIELD, (entity, field) =>
       selects(entity, field) || (PER_ITEM_FIELDS.has(field) && selects(entity, "redactions")),
     );
-    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("needs", { key: scopeKey(this.scope), few: fewScopesOfKind(this.scope) }, filter) });
+    const columns = withHouseholds(own, households, needs.householdId);
+    const scope = { key: `${scopeKey(this.scope)}${households ? `+${households.key}` : ""}`, few: fewScopesOfKind(this.scope) };
+    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("needs", scope, filter) });
   }
 
   async findById(id: string): Promise<NeedReadRow | null> {

@@ -21,10 +21,12 @@ import { policyAccess, withoutConsentCap } from "../../privacy/policy.js";
 export type NeedView = View<NeedSource>;
 
 export async function listNeeds(viewer: Viewer, args: { filter?: NeedFilter | null; page: PageArgs }): Promise<Page<NeedView>> {
-  const { principal, projector } = viewer;
+  const { principal, projector, loaders } = viewer;
   const page = pageRequest(args.page, NATURAL_KEY);
   const scope = needScope(principal);
   const f = args.filter ?? {};
+  // The needs' households (and members) come in the page's own statement when the operation shows them.
+  const households = projector.selects("Need", "household") ? loaders.embedHouseholds : null;
   const { rows, totalCount } = await new NeedRepository(viewer.db, scope, (entity, field) => projector.selects(entity, field)).page(
     {
       areaCode: f.areaCode != null ? areaPrefixOrThrow(f.areaCode, "filter.areaCode") : null,
@@ -33,7 +35,9 @@ export async function listNeeds(viewer: Viewer, args: { filter?: NeedFilter | nu
       urgency: f.urgency ?? null,
     },
     page,
+    households,
   );
+  households?.prime(rows);
   return toPage({
     rows,
     limit: page.limit,
