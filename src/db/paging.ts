@@ -66,9 +66,14 @@ export async function keysetPage<T extends PgTable, R = T["$inferSelect"]>(args:
 }
 
 /** A list's statement key (keysetPage's `statementKey`): its scope and filter; named only without a filter value in a scope of few. */
-export function pageStatementKey(list: string, scope: { readonly key: string; readonly few: boolean }, filter: object): { key: string; named: boolean } {
+export function pageStatementKey(
+  list: string,
+  scope: { readonly key: string; readonly few: boolean },
+  filter: object,
+  embedded: EmbeddedRelation | null = null,
+): { key: string; named: boolean } {
   const unfiltered = Object.values(filter).every((v) => v == null);
-  return { key: `${list}:${scope.key}:${JSON.stringify(filter)}`, named: unfiltered && scope.few };
+  return { key: `${list}:${scope.key}${embedded ? `+${embedded.key}` : ""}:${JSON.stringify(filter)}`, named: unfiltered && scope.few };
 }
 
 /**

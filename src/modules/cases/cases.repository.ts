@@ -57,8 +57,7 @@ export class CaseRepository {
   /** One page by case number; with `households`, each row carries its household for the loaders (db/paging.ts EmbeddedRelation). */
   page(filter: CaseFilter, page: PageRequest, households: EmbeddedRelation | null = null): Promise<{ rows: CaseReadRow[]; totalCount: LazyCount }> {
     const columns = withHouseholds(columnsFor("Case", CASE_ALWAYS, CASE_BY_FIELD, this.selects), households, cases.householdId);
-    const scope = { key: `${scopeKey(this.scope)}${households ? `+${households.key}` : ""}`, few: fewScopesOfKind(this.scope) };
-    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("cases", scope, filter) });
+    return keysetPage({ db: this.db, table: cases, key: cases.caseNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("cases", { key: scopeKey(this.scope), few: fewScopesOfKind(this.scope) }, filter, households) });
   }
 
   async findById(id: string): Promise<CaseReadRow | null> {

@@ -5,7 +5,7 @@ export * from "./households.table.js";
 export { HouseholdError, HouseholdErrorReason } from "./households.errors.js";
 export { HOUSEHOLD_CATALOGUE, PERSON_CATALOGUE, FULL_ID_NUMBER_KINDS, ID_LOOKUP_KINDS } from "./households.policy.js";
 export { findPersonByIdIndex } from "./households.repository.js";
-export { createHouseholdLoaders, type HouseholdEmbedding, type HouseholdLoaders } from "./households.loaders.js";
+export { createHouseholdLoaders, type HouseholdLoaders } from "./households.loaders.js";
 export { householdInScope, householdOf, type HouseholdView, type PersonView } from "./households.service.js";
 export { assertValidPersonRow, validateHouseholdRegistration, validatePersonInput } from "./households.validation.js";
 export { sealHousehold, sealPerson, idNumberIndex } from "./households.records.js";

@@ -93,8 +93,7 @@ export class NeedRepository {
       selects(entity, field) || (PER_ITEM_FIELDS.has(field) && selects(entity, "redactions")),
     );
     const columns = withHouseholds(own, households, needs.householdId);
-    const scope = { key: `${scopeKey(this.scope)}${households ? `+${households.key}` : ""}`, few: fewScopesOfKind(this.scope) };
-    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("needs", scope, filter) });
+    return keysetPage({ db: this.db, table: needs, key: needs.needNo, where: () => this.where(filter), page, columns, statementKey: pageStatementKey("needs", { key: scopeKey(this.scope), few: fewScopesOfKind(this.scope) }, filter, households) });
   }
 
   async findById(id: string): Promise<NeedReadRow | null> {
